@@ -79,6 +79,8 @@ class MiniAlbertCore(nn.Module):
 
 
 class MiniAlbertPreTrainedModel(PreTrainedModel):
+    """Shared loading, saving and weight initialisation of the MiniALBERT models."""
+
     config: MiniAlbertConfig
     base_model_prefix = "albert"
     _keys_to_ignore_on_load_unexpected = [r"pooler\."]
@@ -97,6 +99,8 @@ class MiniAlbertModel(MiniAlbertPreTrainedModel):
 
     def __init__(self, config: MiniAlbertConfig):
         super().__init__(config)
+        # The published layout nests ALBERT's weights one level down (albert.albert.* in a head model), so here
+        # `albert` is the inner core; as a consequence `base_model` of a bare MiniAlbertModel is that core.
         self.albert = MiniAlbertCore(config)
         self.projector = (
             nn.Linear(config.embedding_size, config.hidden_size)

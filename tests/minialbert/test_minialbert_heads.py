@@ -49,7 +49,7 @@ def test_sequence_classification_pools_position_zero(reference_dir, reference_in
         (3, None, torch.tensor([2, 0]), F.cross_entropy),
         (1, None, torch.tensor([0.5, -1.0]), lambda logits, labels: F.mse_loss(logits.squeeze(), labels)),
         (3, None, torch.tensor([[1.0, 0.0, 1.0], [0.0, 1.0, 0.0]]), F.binary_cross_entropy_with_logits),
-        (3, "multi_label_classification", torch.tensor([[1, 0, 1], [0, 1, 0]]).float(), F.binary_cross_entropy_with_logits),
+        (3, "multi_label_classification", torch.tensor([[1.0, 0, 1], [0, 1, 0]]), F.binary_cross_entropy_with_logits),
         (2, "regression", torch.tensor([[0.1, 0.2], [0.3, 0.4]]), F.mse_loss),
     ],
 )
