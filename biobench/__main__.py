@@ -1,0 +1,3 @@
+from biobench.cli import app
+
+app(prog_name="biobench")

@@ -1,0 +1,253 @@
+"""The ``biobench`` command line. Only this module prints or picks exit codes.
+
+Heavy libraries (torch, transformers) are imported inside the commands that
+need them, so ``biobench --help`` and the listing commands start fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from biobench.errors import BiobenchError
+
+app = typer.Typer(
+    help="Benchmark compact biomedical language models on real biomedical tasks.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+tasks_app = typer.Typer(help="List, inspect and validate task plugins.", no_args_is_help=True)
+models_app = typer.Typer(help="List and inspect model cards.", no_args_is_help=True)
+app.add_typer(tasks_app, name="tasks")
+app.add_typer(models_app, name="models")
+
+console = Console()
+errors = Console(stderr=True)
+state = {"debug": False}
+
+TasksDirs = Annotated[
+    Optional[list[Path]], typer.Option("--tasks-dir", help="Extra folder of task plugins (repeatable).")
+]
+
+
+@app.callback()
+def main(debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False) -> None:
+    """biobench: one command from "is this compact model as good?" to one honest table."""
+    state["debug"] = debug
+
+
+@contextlib.contextmanager
+def user_errors():
+    """Turn a BiobenchError into one line on stderr and exit code 2 (``--debug``: traceback)."""
+    try:
+        yield
+    except BiobenchError as error:
+        if state["debug"]:
+            raise
+        errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        errors.print("interrupted: finished results are kept; re-run the same command to resume")
+        raise typer.Exit(130) from None
+
+
+@app.command()
+def run(
+    model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model card name, Hub id or local directory (repeatable). Default: the suite's models.")] = None,
+    task: Annotated[Optional[list[str]], typer.Option("--task", "-t", help="Task plugin name or folder (repeatable). Default: the suite's tasks.")] = None,
+    suite: Annotated[str, typer.Option(help="Named suite used when no --task is given (see `biobench tasks list`).")] = "quick",
+    tasks_dir: TasksDirs = None,
+    seeds: Annotated[Optional[int], typer.Option("--seeds", help="Run seeds 1..N.")] = None,
+    seed: Annotated[Optional[list[int]], typer.Option("--seed", help="Run this seed (repeatable). Default: 1.")] = None,
+    epochs: Annotated[Optional[float], typer.Option(help="Training epochs (default: the task's).")] = None,
+    lr: Annotated[Optional[float], typer.Option(help="Peak learning rate (default: the task's).")] = None,
+    batch_size: Annotated[Optional[int], typer.Option(help="Training batch size (default: the task's).")] = None,
+    max_length: Annotated[Optional[int], typer.Option(help="Maximum sub-words per input; longer inputs are windowed (default: the task's).")] = None,
+    max_train_examples: Annotated[Optional[int], typer.Option(help="Train on a fixed random subset of this size (the same for every seed).")] = None,
+    precision: Annotated[str, typer.Option(help="auto | fp32 | bf16 (autocast). auto picks bf16 only where it is faster.")] = "auto",
+    output: Annotated[Path, typer.Option("--output", "-o", help="Results folder: one JSON (+ predictions JSONL) per model, task and seed.")] = Path("results"),
+    leaderboard: Annotated[Optional[Path], typer.Option(help="Where to write the markdown leaderboard. Default: OUTPUT/leaderboard.md.")] = None,
+    shard: Annotated[str, typer.Option(help="Run only shard I of N of the run matrix, e.g. 2/4 (for job arrays).")] = "1/1",
+) -> None:
+    """Fine-tune and evaluate models on tasks, several seeds, and write a leaderboard.
+
+    With no options: the quick suite on the embedded MiniLM-L6 (offline). Finished
+    runs with the same configuration are skipped, so an interrupted run resumes.
+    """
+    with user_errors():
+        from biobench.catalog import load_task, model_cards
+        from biobench.model_cards import resolve_model
+        from biobench.suites import get_suite
+
+        chosen = get_suite(suite)
+        cards_by_name = model_cards()
+        cards = [resolve_model(name, cards_by_name) for name in (model or chosen.models)]
+        tasks = [load_task(name, tasks_dir or []) for name in (task or chosen.tasks)]
+        for loaded in tasks:
+            loaded.verify()
+        seed_list = _seeds(seeds, seed)
+        _run_matrix(cards, tasks, seed_list, locals(), _parse_shard(shard))
+        _write_leaderboard(output, leaderboard or output / "leaderboard.md")
+
+
+def _seeds(count: int | None, explicit: list[int] | None) -> list[int]:
+    if count is not None and explicit:
+        raise BiobenchError("give either --seeds N or --seed S, not both")
+    if count is not None:
+        if count < 1:
+            raise BiobenchError("--seeds must be at least 1")
+        return list(range(1, count + 1))
+    return sorted(set(explicit)) if explicit else [1]
+
+
+def _parse_shard(text: str) -> tuple[int, int]:
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise BiobenchError(f"--shard {text!r}: expected I/N, e.g. 2/4") from None
+    if not 1 <= index <= count:
+        raise BiobenchError(f"--shard {text!r}: I must be between 1 and N")
+    return index - 1, count
+
+
+def _run_matrix(cards, tasks, seeds, options, shard) -> None:
+    import transformers
+
+    from biobench.benchmark import Overrides, execute, plan
+    from biobench.console import RichProgress
+    from biobench.hardware import resolve_precision
+    from biobench.results import ResultStore
+
+    transformers.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    overrides = Overrides(
+        epochs=options["epochs"],
+        lr=options["lr"],
+        batch_size=options["batch_size"],
+        max_length=options["max_length"],
+        max_train_examples=options["max_train_examples"],
+        precision=resolve_precision(options["precision"]),
+    )
+    store = ResultStore(options["output"])
+    runs = plan(cards, tasks, seeds, overrides, store, shard)
+    console.print(f"{len(runs)} run(s): {len(cards)} model(s) x {len(tasks)} task(s) x {len(seeds)} seed(s), precision {overrides.precision}")
+    with RichProgress(console) as progress:
+        for number, planned in enumerate(runs, start=1):
+            label = f"[{number}/{len(runs)}] {planned.card.name} on {planned.task.name}, seed {planned.seed}"
+            if store.finished(planned.path, planned.config_hash):
+                console.print(f"{label}: finished earlier, skipped ({planned.path})")
+                continue
+            console.print(f"{label}")
+            result = execute(planned, store, progress)
+            main = result["metrics"]["main"]
+            console.print(
+                f"{label}: test {main} {result['metrics']['test'][main]:.4f} "
+                f"in {result['timings']['total_seconds']:.0f} s -> {planned.path}"
+            )
+
+
+def _write_leaderboard(results_dir: Path, target: Path) -> None:
+    from biobench.leaderboard import markdown
+    from biobench.results import read_results, write_atomic
+
+    text = markdown(read_results(results_dir))
+    write_atomic(target, text)
+    console.print(text, markup=False, highlight=False)
+    console.print(f"leaderboard written to {target}")
+
+
+@app.command("leaderboard")
+def leaderboard_command(
+    results_dir: Annotated[Path, typer.Argument(help="Folder of result files (searched recursively).")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Markdown file to write (default: print only).")] = None,
+) -> None:
+    """Build a leaderboard (models x tasks, mean ± std over seeds) from result files only."""
+    with user_errors():
+        if not results_dir.is_dir():
+            raise BiobenchError(f"{results_dir}: results folder does not exist")
+        from biobench.leaderboard import markdown
+        from biobench.results import read_results, write_atomic
+
+        text = markdown(read_results(results_dir))
+        if output:
+            write_atomic(output, text)
+        console.print(text, markup=False, highlight=False)
+
+
+@tasks_app.command("list")
+def tasks_list(tasks_dir: TasksDirs = None) -> None:
+    """List every task plugin found (built-in, --tasks-dir, entry points)."""
+    with user_errors():
+        from biobench.catalog import task_folders
+        from biobench.plugin import Task
+
+        table = Table("task", "family", "format", "version", "description")
+        for name, folder in sorted(task_folders(tasks_dir or []).items()):
+            spec = Task.load(folder).spec
+            table.add_row(name, spec.family, spec.format, spec.version, spec.description)
+        console.print(table)
+
+
+@tasks_app.command("show")
+def tasks_show(name: Annotated[str, typer.Argument(help="Task name or plugin folder.")], tasks_dir: TasksDirs = None) -> None:
+    """Show a task's definition: splits, labels, metric, defaults and provenance."""
+    with user_errors():
+        import yaml
+
+        from biobench.catalog import load_task
+
+        loaded = load_task(name, tasks_dir or [])
+        console.print(f"[bold]{loaded.name}[/bold]  ({loaded.folder})")
+        console.print(yaml.safe_dump(loaded.spec.model_dump(exclude_none=True), sort_keys=False), markup=False, highlight=False)
+
+
+@tasks_app.command("validate")
+def tasks_validate(
+    names: Annotated[Optional[list[str]], typer.Argument(help="Task names or plugin folders (default: every task found).")] = None,
+    tasks_dir: TasksDirs = None,
+) -> None:
+    """Check plugins: the YAML, every file's sha256, and every split read by its format reader."""
+    with user_errors():
+        from biobench.catalog import load_task, task_folders
+        from biobench.validation import validate_task
+
+        for name in names or sorted(task_folders(tasks_dir or [])):
+            report = validate_task(load_task(name, tasks_dir or []))
+            console.print(f"[green]ok[/green] {report}")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """List the built-in model cards (any Hub id or local directory works too)."""
+    with user_errors():
+        from biobench.catalog import model_cards
+
+        table = Table("model", "kind", "source", "parameters", "description")
+        for card in model_cards().values():
+            table.add_row(card.name, card.kind, card.source, card.parameters, card.description)
+        console.print(table)
+
+
+@models_app.command("show")
+def models_show(name: Annotated[str, typer.Argument(help="Model card name, Hub id or local directory.")]) -> None:
+    """Show a model card and where its weights are loaded from."""
+    with user_errors():
+        import yaml
+
+        from biobench.catalog import model_cards
+        from biobench.model_cards import resolve_model
+
+        card = resolve_model(name, model_cards())
+        console.print(yaml.safe_dump(card.model_dump(exclude_none=True), sort_keys=False), markup=False, highlight=False)
+        console.print(f"loads from: {card.location()}", markup=False, highlight=False)
+
+
+if __name__ == "__main__":
+    sys.exit(app())

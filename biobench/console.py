@@ -1,0 +1,49 @@
+"""Rich progress bars for the CLI: one live bar for the current step of work."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+
+class RichProgress:
+    """Implements ``biobench.progress.Progress`` on a rich live display."""
+
+    def __init__(self, console: Console):
+        self.console = console
+        self.bars = Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[status]}"),
+            console=console,
+            transient=True,
+        )
+        self.current = None
+
+    def __enter__(self) -> "RichProgress":
+        self.bars.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.bars.stop()
+
+    def start(self, description: str, total: int | None) -> None:
+        self.finish()
+        self.current = self.bars.add_task(description, total=total, status="")
+
+    def advance(self, steps: int = 1, **fields: str) -> None:
+        if self.current is not None:
+            status = " ".join(f"{key} {value}" for key, value in fields.items() if value)
+            self.bars.update(self.current, advance=steps, status=status)
+
+    def finish(self) -> None:
+        if self.current is not None:
+            self.bars.remove_task(self.current)
+            self.current = None
+
+    def note(self, message: str) -> None:
+        self.console.print(message)

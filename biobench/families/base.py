@@ -1,0 +1,37 @@
+"""What every family provides to the one fine-tune/evaluate loop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from biobench.plugin import MetricSpec
+
+
+@dataclass
+class Features:
+    """Model inputs of one split plus what is needed to map outputs back.
+
+    ``inputs`` are dicts of model inputs (``input_ids``, ``labels``, ...);
+    ``origins`` says, per input, which record (and part of it) it came from.
+    """
+
+    inputs: list[dict[str, list[int]]]
+    origins: list[Any] = field(default_factory=list)
+
+
+class Family(Protocol):
+    name: str
+    auto_class: str  # the transformers Auto class of the task head
+    default_metric: MetricSpec
+    metric_version: str
+
+    def label_names(self, records: list[dict], declared: list[str] | None) -> list[str]: ...
+
+    def featurize(self, records: list[dict], tokenizer, max_length: int, label_ids: dict[str, int]) -> Features: ...
+
+    def decode(self, predictions, features: Features, records: list[dict], labels: list[str]) -> list[Any]: ...
+
+    def score(self, records: list[dict], predictions: list[Any]) -> dict[str, Any]: ...
+
+    def prediction_rows(self, records: list[dict], predictions: list[Any]) -> list[dict]: ...

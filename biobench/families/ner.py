@@ -1,0 +1,127 @@
+"""Named-entity recognition: word-level IOB2 tagging scored by seqeval.
+
+Word labels go on each word's first sub-word (the rest are ignored); a
+sentence longer than ``max_length`` is cut into windows of whole words so no
+word escapes scoring; predictions are mapped back to words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from biobench.families.base import Features
+from biobench.plugin import MetricSpec
+from biobench.records import NerRecord
+
+IGNORE = -100
+
+
+@dataclass(frozen=True)
+class WindowOrigin:
+    """Which record a window came from and the word index of each labelled position."""
+
+    record: int
+    words: list[int]
+
+
+class NerFamily:
+    name = "ner"
+    auto_class = "AutoModelForTokenClassification"
+    default_metric = MetricSpec(main="f1", also=["precision", "recall", "f1_lenient", "per_type"])
+    metric_version = "seqeval-1.2.2/entity-micro/strict-IOB2"
+
+    def label_names(self, records: list[NerRecord], declared: list[str] | None) -> list[str]:
+        """``O`` then ``B-``/``I-`` per entity type (declared types, else those found)."""
+        found = sorted({tag[2:] for record in records for tag in record["tags"] if tag != "O"})
+        undeclared = set(found) - set(declared or found)
+        if undeclared:
+            raise ValueError(f"entity type(s) {sorted(undeclared)} in the data are not among the declared labels")
+        return ["O"] + [f"{prefix}-{kind}" for kind in declared or found for prefix in ("B", "I")]
+
+    def collator(self, tokenizer):
+        from transformers import DataCollatorForTokenClassification
+
+        return DataCollatorForTokenClassification(tokenizer)
+
+    def featurize(self, records: list[NerRecord], tokenizer, max_length: int, label_ids: dict[str, int]) -> Features:
+        words = [record["tokens"] for record in records]
+        counts = tokenizer(words, is_split_into_words=True, add_special_tokens=False)
+        budget = max_length - tokenizer.num_special_tokens_to_add()
+        spans = [
+            (index, span)
+            for index, record in enumerate(records)
+            for span in _windows(_pieces_per_word(counts.word_ids(index), len(record["tokens"])), budget)
+        ]
+        encodings = tokenizer(
+            [words[index][span.start : span.stop] for index, span in spans],
+            is_split_into_words=True,
+            truncation=True,
+            max_length=max_length,
+        )
+        features = Features(inputs=[])
+        for row, (index, span) in enumerate(spans):
+            labels, first_words = _first_subword_labels(encodings.word_ids(row), records[index]["tags"][span], label_ids)
+            features.inputs.append(
+                {"input_ids": encodings["input_ids"][row], "attention_mask": encodings["attention_mask"][row], "labels": labels}
+            )
+            features.origins.append(WindowOrigin(index, [span.start + word for word in first_words]))
+        return features
+
+    def decode(self, predictions: np.ndarray, features: Features, records: list[NerRecord], labels: list[str]):
+        """Word tags per record; a word without sub-words is predicted ``O``."""
+        tags = [["O"] * len(record["tokens"]) for record in records]
+        for row, feature, origin in zip(predictions, features.inputs, features.origins):
+            positions = [i for i, label in enumerate(feature["labels"]) if label != IGNORE]
+            for position, word in zip(positions, origin.words):
+                tags[origin.record][word] = labels[int(row[position])]
+        return tags
+
+    def score(self, records: list[NerRecord], predictions: list[list[str]]) -> dict:
+        from biobench.metrics import entity_scores
+
+        return entity_scores([record["tags"] for record in records], predictions)
+
+    def prediction_rows(self, records: list[NerRecord], predictions: list[list[str]]) -> list[dict]:
+        return [
+            {"id": record["id"], "tokens": record["tokens"], "gold": record["tags"], "predicted": predicted}
+            for record, predicted in zip(records, predictions)
+        ]
+
+
+def _pieces_per_word(word_ids: list[int | None], n_words: int) -> list[int]:
+    pieces = [0] * n_words
+    for word in word_ids:
+        if word is not None:
+            pieces[word] += 1
+    return pieces
+
+
+def _windows(pieces: list[int], budget: int) -> list[slice]:
+    """Greedy runs of whole words whose sub-words fit the budget (a longer word alone, cut)."""
+    windows, start, used = [], 0, 0
+    for word, count in enumerate(pieces):
+        size = min(count, budget)
+        if word > start and used + size > budget:
+            windows.append(slice(start, word))
+            start, used = word, 0
+        used += size
+    windows.append(slice(start, len(pieces)))
+    return windows
+
+
+def _first_subword_labels(word_ids, tags, label_ids) -> tuple[list[int], list[int]]:
+    """Each word's label on its first sub-word, IGNORE elsewhere; and which words got one."""
+    labels, first_words, previous = [], [], None
+    for word in word_ids:
+        if word is None or word == previous:
+            labels.append(IGNORE)
+        else:
+            labels.append(label_ids[tags[word]])
+            first_words.append(word)
+        previous = word if word is not None else previous
+    return labels, first_words
+
+
+NER = NerFamily()

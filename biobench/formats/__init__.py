@@ -1,0 +1,1 @@
+"""Format readers: published files in, family records out (no torch here)."""

@@ -1,0 +1,87 @@
+"""Model cards: the built-in ``models/*.yaml``, a Hub id, or a local directory.
+
+A card says how to load a model (``kind``) and from where (``source``): a Hub
+id, a local path, or ``package:MODULE/PATH`` for weights shipped inside an
+installed Python package (the embedded, offline default).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from biobench.errors import BiobenchError, UnknownNameError
+from biobench.yaml_spec import load_yaml_spec
+
+HUB_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
+
+
+class ModelCard(BaseModel):
+    """The fields of a ``models/NAME.yaml`` card."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    kind: Literal["hf", "minialbert"]
+    source: str
+    revision: str | None = None
+    tokenizer: str | None = None
+    description: str = ""
+    parameters: str = ""
+    license: str = ""
+    citation: str = ""
+    notes: str = ""
+    trust_remote_code: bool = False
+
+    def location(self) -> str:
+        """Where ``from_pretrained`` should look: a path or a Hub id."""
+        return resolve_source(self.source)
+
+    def tokenizer_location(self) -> str:
+        return resolve_source(self.tokenizer) if self.tokenizer else self.location()
+
+
+def resolve_source(source: str) -> str:
+    if not source.startswith("package:"):
+        return source
+    module, _, inner = source[len("package:") :].partition("/")
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        raise BiobenchError(f"package {module!r} is not installed (needed for model source {source!r})")
+    return str(Path(next(iter(spec.submodule_search_locations))) / inner)
+
+
+def load_cards(folder: Path) -> dict[str, ModelCard]:
+    cards = {}
+    for path in sorted(folder.glob("*.yaml")):
+        card = load_yaml_spec(path, ModelCard)
+        if card.name in cards:
+            raise BiobenchError(f"{path}: model card {card.name!r} is defined twice")
+        cards[card.name] = card
+    return cards
+
+
+def resolve_model(reference: str, cards: dict[str, ModelCard]) -> ModelCard:
+    """A registered name, a local directory or a Hub id, in that order."""
+    if reference in cards:
+        return cards[reference]
+    path = Path(reference).expanduser()
+    if path.is_dir():
+        return ModelCard(name=path.resolve().name, kind=_kind_of_directory(path), source=str(path.resolve()))
+    if HUB_ID.match(reference) and not path.exists():
+        kind = "minialbert" if "minialbert" in reference.lower() else "hf"
+        return ModelCard(name=reference, kind=kind, source=reference)
+    raise UnknownNameError("model (not a card name, a local directory or a Hub id)", reference, list(cards))
+
+
+def _kind_of_directory(path: Path) -> str:
+    config_path = path / "config.json"
+    if not config_path.is_file():
+        raise BiobenchError(f"{path}: not a model directory (no config.json)")
+    config = json.loads(config_path.read_text())
+    return "minialbert" if config.get("model_type") == "minialbert" or "use_adapter" in config else "hf"

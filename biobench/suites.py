@@ -1,0 +1,38 @@
+"""Named groups of (models, tasks) runs, e.g. the quick default suite."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from biobench.errors import UnknownNameError
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    description: str
+    tasks: tuple[str, ...]
+    models: tuple[str, ...] = ("minilm-l6",)
+
+
+SUITES = {
+    suite.name: suite
+    for suite in (
+        Suite(
+            "quick",
+            "The default run: the embedded MiniLM-L6 on NCBI-disease (about 6 minutes on 2 CPU cores).",
+            ("ncbi-disease",),
+        ),
+        Suite(
+            "ner",
+            "Every built-in NER task.",
+            ("ncbi-disease", "bc5cdr-chem", "bc5cdr-disease", "bc2gm", "jnlpba", "species-800", "ncbi-disease-pubtator"),
+        ),
+    )
+}
+
+
+def get_suite(name: str) -> Suite:
+    if name not in SUITES:
+        raise UnknownNameError("suite", name, list(SUITES))
+    return SUITES[name]

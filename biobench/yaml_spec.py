@@ -1,0 +1,77 @@
+"""Strict YAML specs: pydantic validation with errors that name file and line."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from biobench.errors import DataError
+
+Spec = TypeVar("Spec", bound=BaseModel)
+
+
+def load_yaml_spec(path: Path, model: type[Spec], context: dict[str, Any] | None = None) -> Spec:
+    """Parse ``path`` into ``model``; the first problem becomes a located DataError."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise DataError(path, f"cannot read: {error.strerror}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        raise DataError(path, f"invalid YAML: {getattr(error, 'problem', error)}", mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        raise DataError(path, "expected a mapping of fields at the top level")
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as error:
+        raise _located(error, model, path, text) from None
+
+
+def _located(error: ValidationError, model: type[BaseModel], path: Path, text: str) -> DataError:
+    first = error.errors()[0]
+    location = tuple(first["loc"])
+    key = ".".join(str(part) for part in location) or "(top level)"
+    if first["type"] == "extra_forbidden":
+        problem = f"unknown key {key!r}"
+        close = difflib.get_close_matches(str(location[-1]), _field_names(model, location[:-1]), n=1)
+        if close:
+            problem += f"; did you mean {close[0]!r}?"
+    elif first["type"] == "missing":
+        problem = f"missing required key {key!r}"
+    else:
+        problem = f"{key}: {first['msg']}"
+    return DataError(path, problem, _line_of(text, location))
+
+
+def _field_names(model: type[BaseModel], parents: tuple) -> list[str]:
+    for part in parents:
+        annotation = model.model_fields.get(str(part))
+        target = getattr(annotation, "annotation", None) if annotation else None
+        if not (isinstance(target, type) and issubclass(target, BaseModel)):
+            return []
+        model = target
+    return list(model.model_fields)
+
+
+def _line_of(text: str, location: tuple) -> int | None:
+    """The 1-based line of the deepest key of ``location`` found in the YAML."""
+    node = yaml.compose(text)
+    line = None
+    for part in location:
+        if isinstance(node, yaml.MappingNode):
+            match = next(((k, v) for k, v in node.value if k.value == str(part)), None)
+            if match is None:
+                break
+            line, node = match[0].start_mark.line + 1, match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
