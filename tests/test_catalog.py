@@ -1,0 +1,57 @@
+from pathlib import Path
+
+import pytest
+
+from biobench import catalog
+from biobench.errors import BiobenchError, UnknownNameError
+from biobench.model_cards import resolve_model
+from conftest import write_plugin
+
+
+def test_builtin_tasks_are_found():
+    names = set(catalog.task_folders())
+    assert {"ncbi-disease", "ncbi-disease-pubtator", "bc5cdr-chem", "bc5cdr-disease", "bc2gm", "jnlpba",
+            "species-800"} <= names
+
+
+def test_tasks_dir_adds_plugins(ncbi_slice):
+    assert "ncbi-slice" in catalog.task_folders([ncbi_slice.parent])
+    assert catalog.load_task("ncbi-slice", [ncbi_slice.parent]).name == "ncbi-slice"
+
+
+def test_a_plugin_folder_is_accepted_as_a_name(ncbi_slice):
+    assert catalog.load_task(str(ncbi_slice)).name == "ncbi-slice"
+
+
+def test_unknown_task_suggests():
+    with pytest.raises(UnknownNameError, match="did you mean 'ncbi-disease'"):
+        catalog.load_task("ncbi-diseases")
+
+
+def test_duplicate_task_names_are_refused(tmp_path, ncbi_slice):
+    write_plugin(tmp_path / "other" / "copy", "ncbi-slice", {"train": "a\tO\n", "validation": "a\tO\n", "test": "a\tO\n"})
+    with pytest.raises(BiobenchError, match="defined twice"):
+        catalog.task_folders([ncbi_slice.parent, tmp_path / "other"])
+
+
+def test_entry_point_plugins(monkeypatch, ncbi_slice):
+    class EntryPoint:
+        def load(self):
+            return lambda: [str(ncbi_slice.parent)]
+
+    monkeypatch.setattr(catalog, "entry_points", lambda group: [EntryPoint()] if group == "biobench.tasks" else [])
+    assert "ncbi-slice" in catalog.task_folders()
+
+
+def test_model_cards_and_resolution(tiny_bert):
+    cards = catalog.model_cards()
+    assert {"minilm-l6", "biobert-v1.2", "pubmedbert", "distilbiobert", "compactbiobert", "tinybiobert",
+            "biomobilebert", "bio-minialbert-128"} <= set(cards)
+    assert Path(cards["minilm-l6"].location(), "model.safetensors").is_file()
+    local = resolve_model(str(tiny_bert), cards)
+    assert (local.kind, local.source) == ("hf", str(tiny_bert.resolve()))
+    hub = resolve_model("dmis-lab/biobert-base-cased-v1.2", cards)
+    assert (hub.kind, hub.source) == ("hf", "dmis-lab/biobert-base-cased-v1.2")
+    assert resolve_model("nlpie/bio-miniALBERT-128", cards).kind == "minialbert"
+    with pytest.raises(UnknownNameError, match="did you mean 'minilm-l6'"):
+        resolve_model("minilm-l7", cards)
