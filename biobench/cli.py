@@ -85,13 +85,14 @@ def run(
         from biobench.catalog import load_task, model_cards
         from biobench.model_cards import resolve_model
         from biobench.suites import get_suite
+        from biobench.validation import validate_task
 
         chosen = get_suite(suite)
         cards_by_name = model_cards()
         cards = [resolve_model(name, cards_by_name) for name in (model or chosen.models)]
         tasks = [load_task(name, tasks_dir or []) for name in (task or chosen.tasks)]
-        for loaded in tasks:
-            loaded.verify()
+        for loaded in tasks:  # every data problem surfaces before hours of training
+            validate_task(loaded)
         seed_list = _seeds(seeds, seed)
         _run_matrix(cards, tasks, seed_list, locals(), _parse_shard(shard))
         _write_leaderboard(output, leaderboard or output / "leaderboard.md")

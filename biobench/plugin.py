@@ -97,6 +97,7 @@ class Task:
     def __init__(self, spec: TaskSpec, folder: Path):
         self.spec, self.folder = spec, folder
         self.yaml_path = folder / "task.yaml"
+        self._records: dict[str, list[dict]] = {}
         self._check_format_options()
 
     @classmethod
@@ -135,9 +136,11 @@ class Task:
                 )
 
     def records(self, split: SplitName) -> list[dict]:
-        """Read one split through the task's format reader."""
-        reader = FORMATS.get(self.spec.format)
-        return reader(self.file(self.spec.splits[split]), **self.spec.format_options)
+        """One split read through the task's format reader (read once, then kept)."""
+        if split not in self._records:
+            reader = FORMATS.get(self.spec.format)
+            self._records[split] = reader(self.file(self.spec.splits[split]), **self.spec.format_options)
+        return self._records[split]
 
     @property
     def data_sha256(self) -> str:
