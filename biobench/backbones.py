@@ -31,20 +31,11 @@ def load_tokenizer(card: ModelCard):
     return tokenizer
 
 
-def load_model(card: ModelCard, auto_class: str, labels: list[str], problem_type: str | None = None):
-    """The card's weights under a fresh task head of ``auto_class`` with ``labels``."""
+def load_model(card: ModelCard, auto_class: str, head_options: dict):
+    """The card's weights under a fresh task head of ``auto_class`` (``head_options``: num_labels, ...)."""
     import transformers
 
-    options = dict(
-        num_labels=len(labels),
-        id2label=dict(enumerate(labels)),
-        label2id={label: i for i, label in enumerate(labels)},
-        revision=card.revision,
-        trust_remote_code=card.trust_remote_code,
-        use_safetensors=None,
-    )
-    if problem_type:
-        options["problem_type"] = problem_type
+    options = dict(head_options, revision=card.revision, trust_remote_code=card.trust_remote_code)
     try:
         if card.kind == "minialbert":
             return _load_minialbert(card, auto_class, options)

@@ -73,7 +73,7 @@ def fine_tune_and_evaluate(
     features = {split: _featurize(task, records[split], tokenizer, config, labels, split, progress) for split in SPLITS}
 
     set_seed(config.seed)
-    model = load_model(card, family.auto_class, labels)
+    model = load_model(card, family.auto_class, family.head_options(labels))
     with tempfile.TemporaryDirectory(prefix="biobench-") as work_dir:
         trainer = _trainer(task, model, tokenizer, features, records, labels, config, Path(work_dir), progress)
         clock = time.perf_counter()
@@ -172,7 +172,7 @@ def _trainer(task, model, tokenizer, features, records, labels, config, work_dir
         eval_dataset=Dataset.from_list(features["validation"].inputs),
         data_collator=family.collator(tokenizer),
         compute_metrics=compute_metrics,
-        preprocess_logits_for_metrics=lambda logits, _: logits.argmax(dim=-1),
+        preprocess_logits_for_metrics=lambda logits, _: family.reduce_logits(logits),
         callbacks=[ProgressCallback(progress, task.name, main)],
     )
     trainer.remove_callback(PrinterCallback)  # progress goes through ``progress`` only

@@ -8,6 +8,15 @@ from typing import Any, Protocol
 from biobench.plugin import MetricSpec
 
 
+def classification_head_options(labels: list[str]) -> dict[str, Any]:
+    """``from_pretrained`` options for a head over ``labels``."""
+    return {
+        "num_labels": len(labels),
+        "id2label": dict(enumerate(labels)),
+        "label2id": {label: i for i, label in enumerate(labels)},
+    }
+
+
 @dataclass
 class Features:
     """Model inputs of one split plus what is needed to map outputs back.
@@ -27,6 +36,12 @@ class Family(Protocol):
     metric_version: str
 
     def label_names(self, records: list[dict], declared: list[str] | None) -> list[str]: ...
+
+    def head_options(self, labels: list[str]) -> dict[str, Any]: ...
+
+    def collator(self, tokenizer): ...
+
+    def reduce_logits(self, logits): ...
 
     def featurize(self, records: list[dict], tokenizer, max_length: int, label_ids: dict[str, int]) -> Features: ...
 

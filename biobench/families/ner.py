@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from biobench.families.base import Features
+from biobench.families.base import Features, classification_head_options
 from biobench.plugin import MetricSpec
 from biobench.records import NerRecord
 
@@ -40,10 +40,17 @@ class NerFamily:
             raise ValueError(f"entity type(s) {sorted(undeclared)} in the data are not among the declared labels")
         return ["O"] + [f"{prefix}-{kind}" for kind in declared or found for prefix in ("B", "I")]
 
+    def head_options(self, labels: list[str]) -> dict:
+        return classification_head_options(labels)
+
     def collator(self, tokenizer):
         from transformers import DataCollatorForTokenClassification
 
         return DataCollatorForTokenClassification(tokenizer)
+
+    def reduce_logits(self, logits):
+        """Keep only the arg-max label per token: evaluation then holds ints, not logits."""
+        return logits.argmax(dim=-1)
 
     def featurize(self, records: list[NerRecord], tokenizer, max_length: int, label_ids: dict[str, int]) -> Features:
         words = [record["tokens"] for record in records]
