@@ -1,0 +1,44 @@
+"""Padding waste (pad tokens / tokens processed) on NCBI-disease training batches:
+length-grouped batches (the harness) against random batches (the reference recipe).
+
+    .venv/bin/python benchmarks/padding_waste.py
+"""
+
+from __future__ import annotations
+
+import torch
+from transformers.trainer_pt_utils import LengthGroupedSampler
+
+from biobench.backbones import load_tokenizer
+from biobench.catalog import load_task, model_cards
+
+BATCH_SIZE = 16
+
+
+def waste(lengths: list[int], order: list[int]) -> float:
+    padded = real = 0
+    for start in range(0, len(order), BATCH_SIZE):
+        batch = [lengths[i] for i in order[start : start + BATCH_SIZE]]
+        padded += max(batch) * len(batch)
+        real += sum(batch)
+    return 1 - real / padded
+
+
+def main() -> None:
+    task = load_task("ncbi-disease")
+    tokenizer = load_tokenizer(model_cards()["minilm-l6"])
+    labels = task.family.label_names(task.records("train"), task.spec.labels)
+    features = task.family.featurize(task.records("train"), tokenizer, task.spec.max_length, {l: i for i, l in enumerate(labels)})
+    lengths = [len(f["input_ids"]) for f in features.inputs]
+    generator = torch.Generator().manual_seed(42)
+    random_order = torch.randperm(len(lengths), generator=generator).tolist()
+    grouped_order = list(LengthGroupedSampler(BATCH_SIZE, lengths=lengths, generator=generator))
+    random_waste, grouped_waste = waste(lengths, random_order), waste(lengths, grouped_order)
+    print(f"features: {len(lengths)}, batch size {BATCH_SIZE}")
+    print(f"padding waste, random batches:         {random_waste:.1%}")
+    print(f"padding waste, length-grouped batches: {grouped_waste:.1%}")
+    print(f"tokens processed, grouped / random:    {(1 - random_waste) / (1 - grouped_waste):.3f}")
+
+
+if __name__ == "__main__":
+    main()
