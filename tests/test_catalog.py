@@ -5,7 +5,7 @@ import pytest
 from biobench import catalog
 from biobench.errors import BiobenchError, UnknownNameError
 from biobench.model_cards import resolve_model
-from conftest import write_plugin
+from builders import write_plugin
 
 
 def test_builtin_tasks_are_found():

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from biobench.cli import app
-from conftest import write_plugin
+from builders import write_plugin
 
 runner = CliRunner()
 

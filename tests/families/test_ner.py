@@ -6,7 +6,7 @@ from transformers import AutoTokenizer
 
 from biobench.families.ner import IGNORE, NER
 from biobench.formats.conll import read_conll
-from conftest import TASKS
+from builders import TASKS
 
 
 @pytest.fixture(scope="module")

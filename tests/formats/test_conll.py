@@ -4,7 +4,7 @@ import pytest
 
 from biobench.errors import DataError
 from biobench.formats.conll import read_conll
-from conftest import TASKS
+from builders import TASKS
 
 # (task, split): (sentences, mentions) as stated in shared/data/MANIFEST.md
 MANIFEST_COUNTS = {

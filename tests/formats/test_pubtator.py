@@ -2,7 +2,7 @@ import pytest
 
 from biobench.errors import DataError
 from biobench.formats.pubtator import read_pubtator, read_pubtator_ner
-from conftest import TASKS
+from builders import TASKS
 
 DATA = TASKS / "ncbi-disease-pubtator" / "data"
 # split: (documents, mentions) as stated in shared/data/MANIFEST.md
