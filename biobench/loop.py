@@ -18,6 +18,7 @@ import torch
 from biobench.backbones import ParameterCounts, count_parameters, load_model, load_tokenizer
 from biobench.errors import DataError
 from biobench.families.base import Features
+from biobench.feature_cache import cached_features, feature_key
 from biobench.model_cards import ModelCard
 from biobench.plugin import Task
 from biobench.progress import Progress, Silent
@@ -118,8 +119,14 @@ def _label_names(task: Task, records: dict[str, list[dict]]) -> list[str]:
 
 
 def _featurize(task, records, tokenizer, config, labels, split, progress) -> Features:
+    """The split's features, from the on-disk cache when the same inputs made them before."""
+    key = feature_key(tokenizer, task, split, labels, config.max_length)
+    if config.max_train_examples and split == "train":
+        key += f"-subset{config.max_train_examples}"
     progress.start(f"tokenising {task.name}/{split}", None)
-    features = task.family.featurize(records, tokenizer, config.max_length, {l: i for i, l in enumerate(labels)})
+    features = cached_features(
+        key, lambda: task.family.featurize(records, tokenizer, config.max_length, {l: i for i, l in enumerate(labels)})
+    )
     progress.finish()
     if split != "train":  # evaluation in length order wastes no padding; origins keep the mapping
         order = sorted(range(len(features.inputs)), key=lambda i: len(features.inputs[i]["input_ids"]))

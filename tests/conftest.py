@@ -9,6 +9,14 @@ import pytest
 from builders import SPECIALS, TASKS, first_sentences, write_plugin
 
 
+@pytest.fixture(autouse=True, scope="session")
+def feature_cache(tmp_path_factory):
+    """Keep the tests' tokenised-feature cache out of the user's cache folder."""
+    import os
+
+    os.environ["BIOBENCH_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture
 def ncbi_slice(tmp_path) -> Path:
     """A plugin folder holding the first sentences of each real NCBI-disease split."""

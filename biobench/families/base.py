@@ -23,6 +23,8 @@ class Features:
 
     ``inputs`` are dicts of model inputs (``input_ids``, ``labels``, ...);
     ``origins`` says, per input, which record (and part of it) it came from.
+    Both hold JSON values only (NamedTuples read back as lists), so features
+    can be cached on disk.
     """
 
     inputs: list[dict[str, list[int]]]

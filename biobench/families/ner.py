@@ -7,7 +7,7 @@ word escapes scoring; predictions are mapped back to words.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -18,8 +18,7 @@ from biobench.records import NerRecord
 IGNORE = -100
 
 
-@dataclass(frozen=True)
-class WindowOrigin:
+class WindowOrigin(NamedTuple):
     """Which record a window came from and the word index of each labelled position."""
 
     record: int
@@ -79,10 +78,10 @@ class NerFamily:
     def decode(self, predictions: np.ndarray, features: Features, records: list[NerRecord], labels: list[str]):
         """Word tags per record; a word without sub-words is predicted ``O``."""
         tags = [["O"] * len(record["tokens"]) for record in records]
-        for row, feature, origin in zip(predictions, features.inputs, features.origins):
+        for row, feature, (record, words) in zip(predictions, features.inputs, features.origins):
             positions = [i for i, label in enumerate(feature["labels"]) if label != IGNORE]
-            for position, word in zip(positions, origin.words):
-                tags[origin.record][word] = labels[int(row[position])]
+            for position, word in zip(positions, words):
+                tags[record][word] = labels[int(row[position])]
         return tags
 
     def score(self, records: list[NerRecord], predictions: list[list[str]]) -> dict:

@@ -1,0 +1,35 @@
+from transformers import AutoTokenizer
+
+from biobench.catalog import load_task
+from biobench.feature_cache import cache_root, cached_features, feature_key
+from biobench.families.base import Features
+
+
+def test_hit_returns_what_was_stored_and_skips_the_work(tiny_bert):
+    task = load_task("species-800")
+    tokenizer = AutoTokenizer.from_pretrained(tiny_bert)
+    labels = task.family.label_names(task.records("validation"), task.spec.labels)
+    key = feature_key(tokenizer, task, "validation", labels, 64)
+    fresh = cached_features(key, lambda: task.family.featurize(
+        task.records("validation"), tokenizer, 64, {l: i for i, l in enumerate(labels)}))
+    calls = []
+    again = cached_features(key, lambda: calls.append(1) or Features([]))
+    assert calls == [] and again.inputs == fresh.inputs
+    assert [list(origin) for origin in fresh.origins] == again.origins
+    decoded = task.family.decode([[max(l, 0) for l in f["labels"]] for f in again.inputs], again, task.records("validation"), labels)
+    assert decoded == [record["tags"] for record in task.records("validation")]
+
+
+def test_key_depends_on_what_shapes_the_features(tiny_bert):
+    task = load_task("species-800")
+    tokenizer = AutoTokenizer.from_pretrained(tiny_bert)
+    base = feature_key(tokenizer, task, "train", ["O"], 64)
+    assert base == feature_key(tokenizer, task, "train", ["O"], 64)
+    assert len({base, feature_key(tokenizer, task, "train", ["O"], 128), feature_key(tokenizer, task, "test", ["O"], 64),
+                feature_key(tokenizer, load_task("ncbi-disease"), "train", ["O"], 64)}) == 4
+
+
+def test_a_corrupt_entry_is_recomputed():
+    (cache_root()).mkdir(parents=True, exist_ok=True)
+    (cache_root() / "broken.json").write_text("{not json")
+    assert cached_features("broken", lambda: Features([{"input_ids": [1]}], [[0, [0]]])).inputs == [{"input_ids": [1]}]
