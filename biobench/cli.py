@@ -182,6 +182,41 @@ def leaderboard_command(
         console.print(text, markup=False, highlight=False)
 
 
+@app.command()
+def profile(
+    model: Annotated[str, typer.Argument(help="Model card name, Hub id or local directory.")],
+    quantize: Annotated[Optional[str], typer.Option(help="int8: dynamic int8 quantisation of every Linear layer.")] = None,
+    recursions: Annotated[Optional[list[int]], typer.Option(help="MiniALBERT: run only the first k recursions (repeatable, for a depth sweep).")] = None,
+    sequence_length: Annotated[int, typer.Option(help="Tokens per sequence.")] = 128,
+    batch_size: Annotated[int, typer.Option(help="Sequences per batch for the throughput figure.")] = 32,
+    repeats: Annotated[int, typer.Option(help="Timed single-sequence passes for the latency percentiles.")] = 20,
+) -> None:
+    """Parameters, size on disk, CPU latency p50/p95, throughput and peak memory of a model's encoder."""
+    with user_errors():
+        if quantize not in (None, "int8"):
+            raise BiobenchError(f"--quantize {quantize!r}: only int8 is supported")
+        import warnings
+
+        import transformers
+
+        from biobench.catalog import model_cards
+        from biobench.model_cards import resolve_model
+        from biobench.profiling import profile_model
+
+        transformers.logging.set_verbosity_error()
+        transformers.utils.logging.disable_progress_bar()
+        warnings.filterwarnings("ignore", module="torch.ao")
+        card = resolve_model(model, model_cards())
+        table = Table("variant", "parameters (unique)", "size on disk", "p50 ms", "p95 ms", "sequences/s", "peak RSS MB")
+        for depth in recursions or [None]:
+            result = profile_model(card, sequence_length, batch_size, repeats, quantize, depth)
+            size = f"{result.size_on_disk_mb} MB" if result.size_on_disk_mb is not None else "–"
+            table.add_row(result.variant, f"{result.parameters['unique']:,}", size, str(result.latency_ms_p50),
+                          str(result.latency_ms_p95), str(result.throughput_sequences_per_second), str(result.peak_memory_mb))
+        console.print(f"{card.name}: batch 1 latency and batch {batch_size} throughput at {sequence_length} tokens")
+        console.print(table)
+
+
 @tasks_app.command("list")
 def tasks_list(tasks_dir: TasksDirs = None) -> None:
     """List every task plugin found (built-in, --tasks-dir, entry points)."""
