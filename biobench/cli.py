@@ -217,6 +217,28 @@ def profile(
         console.print(table)
 
 
+@app.command()
+def compare(
+    result_a: Annotated[Path, typer.Argument(help="Result JSON of system A (its predictions JSONL beside it).")],
+    result_b: Annotated[Path, typer.Argument(help="Result JSON of system B, on the same task and test set.")],
+    resamples: Annotated[int, typer.Option(help="Permutations and bootstrap resamples.")] = 9999,
+    seed: Annotated[int, typer.Option(help="Seed of the resampling.")] = 0,
+) -> None:
+    """Paired significance test of B against A on the same test examples (permutation test + bootstrap CI)."""
+    with user_errors():
+        from biobench.significance import compare as compare_runs
+
+        result = compare_runs(result_a, result_b, resamples, seed)
+        low, high = result.interval
+        console.print(
+            f"{result.task}, test {result.metric} on {result.examples} examples\n"
+            f"A {result.score_a:.4f}  B {result.score_b:.4f}  B - A {result.difference:+.4f} "
+            f"(95% paired bootstrap CI {low:+.4f} .. {high:+.4f})\n"
+            f"paired permutation test, two-sided: p = {result.p_value:.4f}",
+            highlight=False,
+        )
+
+
 @tasks_app.command("list")
 def tasks_list(tasks_dir: TasksDirs = None) -> None:
     """List every task plugin found (built-in, --tasks-dir, entry points)."""

@@ -89,6 +89,22 @@ class NerFamily:
 
         return entity_scores([record["tags"] for record in records], predictions)
 
+    def paired_statistics(self, rows: list[dict]) -> np.ndarray:
+        """Per prediction row: strict-IOB2 entities (true positives, predicted, gold).
+
+        Micro F1 is a function of their sums, which makes paired tests exact and fast.
+        """
+        from seqeval.scheme import IOB2, Entities
+
+        gold = Entities([row["gold"] for row in rows], IOB2).entities
+        predicted = Entities([row["predicted"] for row in rows], IOB2).entities
+        return np.array([[len(set(g) & set(p)), len(p), len(g)] for g, p in zip(gold, predicted)], dtype=float)
+
+    def main_from_statistics(self, totals: np.ndarray) -> np.ndarray:
+        """Micro F1 from summed (true positives, predicted, gold); works on stacked totals too."""
+        true_positives, predicted, gold = totals[..., 0], totals[..., 1], totals[..., 2]
+        return np.divide(2 * true_positives, predicted + gold, out=np.zeros_like(true_positives), where=predicted + gold > 0)
+
     def prediction_rows(self, records: list[NerRecord], predictions: list[list[str]]) -> list[dict]:
         return [
             {"id": record["id"], "tokens": record["tokens"], "gold": record["tags"], "predicted": predicted}

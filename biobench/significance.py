@@ -1,0 +1,81 @@
+"""Paired comparison of two systems on the same test examples, from their
+prediction files alone: a paired permutation (approximate randomisation) test
+and a paired bootstrap confidence interval for the difference in the main metric.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from biobench.errors import BiobenchError, DataError
+from biobench.registry import FAMILIES
+
+
+@dataclass(frozen=True)
+class Comparison:
+    task: str
+    metric: str
+    examples: int
+    score_a: float
+    score_b: float
+    difference: float  # b - a
+    p_value: float
+    interval: tuple[float, float]  # 95% paired bootstrap interval of b - a
+
+
+def load_run(path: Path) -> tuple[dict, list[dict]]:
+    """A result JSON and its prediction rows."""
+    try:
+        result = json.loads(path.read_text(encoding="utf-8"))
+        predictions_path = path.parent / result["predictions_file"]
+        rows = [json.loads(line) for line in predictions_path.read_text(encoding="utf-8").splitlines() if line]
+    except (OSError, ValueError, KeyError) as error:
+        raise DataError(path, f"not a readable result with predictions ({error})") from None
+    return result, rows
+
+
+def compare(path_a: Path, path_b: Path, resamples: int = 9999, seed: int = 0) -> Comparison:
+    from scipy.stats import bootstrap, permutation_test
+
+    (result_a, rows_a), (result_b, rows_b) = load_run(path_a), load_run(path_b)
+    _check_comparable(path_b, result_a, result_b, rows_a, rows_b)
+    family = FAMILIES.get(result_a["task"]["family"])
+    stats_a = family.paired_statistics(rows_a)
+    stats_b = family.paired_statistics(_aligned(rows_a, rows_b))
+
+    def difference(a, b, axis=0):
+        return family.main_from_statistics(b.sum(axis=axis)) - family.main_from_statistics(a.sum(axis=axis))
+
+    test = permutation_test((stats_a, stats_b), difference, permutation_type="samples", vectorized=True,
+                            n_resamples=resamples, axis=0, random_state=seed)
+    interval = bootstrap((stats_a, stats_b), difference, paired=True, vectorized=True, n_resamples=resamples,
+                         axis=0, random_state=seed, method="percentile").confidence_interval
+    return Comparison(
+        task=result_a["task"]["name"],
+        metric=result_a["task"]["metric"],
+        examples=len(rows_a),
+        score_a=float(family.main_from_statistics(stats_a.sum(axis=0))),
+        score_b=float(family.main_from_statistics(stats_b.sum(axis=0))),
+        difference=float(test.statistic),
+        p_value=float(test.pvalue),
+        interval=(float(interval.low), float(interval.high)),
+    )
+
+
+def _check_comparable(path_b: Path, result_a: dict, result_b: dict, rows_a: list[dict], rows_b: list[dict]) -> None:
+    for key in ("name", "version", "data_sha256"):
+        if result_a["task"][key] != result_b["task"][key]:
+            raise DataError(path_b, f"task {key} differs ({result_a['task'][key]!r} vs {result_b['task'][key]!r}): not the same test set")
+    if sorted(row["id"] for row in rows_a) != sorted(row["id"] for row in rows_b):
+        raise DataError(path_b, "the two prediction files cover different examples")
+    if len(rows_a) < 2:
+        raise BiobenchError("a paired test needs at least two examples")
+
+
+def _aligned(reference: list[dict], rows: list[dict]) -> list[dict]:
+    by_id = {row["id"]: row for row in rows}
+    return [by_id[row["id"]] for row in reference]
