@@ -167,19 +167,25 @@ def _write_leaderboard(results_dir: Path, target: Path) -> None:
 @app.command("leaderboard")
 def leaderboard_command(
     results_dir: Annotated[Path, typer.Argument(help="Folder of result files (searched recursively).")],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Markdown file to write (default: print only).")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: print only).")] = None,
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="md | csv | json | html (default: from the output suffix, else md).")] = None,
 ) -> None:
-    """Build a leaderboard (models x tasks, mean ± std over seeds) from result files only."""
+    """Build a leaderboard (models x tasks, mean ± std over seeds, efficiency) from result files only."""
     with user_errors():
-        if not results_dir.is_dir():
-            raise BiobenchError(f"{results_dir}: results folder does not exist")
-        from biobench.leaderboard import markdown
+        from biobench.leaderboard import FORMATS, render
         from biobench.results import read_results, write_atomic
 
-        text = markdown(read_results(results_dir))
+        if not results_dir.is_dir():
+            raise BiobenchError(f"{results_dir}: results folder does not exist")
+        chosen = format or (output.suffix.lstrip(".").replace("markdown", "md") if output and output.suffix else "md")
+        if chosen not in FORMATS:
+            raise BiobenchError(f"unknown leaderboard format {chosen!r}; choose one of {', '.join(FORMATS)}")
+        text = render(read_results(results_dir), chosen)
         if output:
             write_atomic(output, text)
-        console.print(text, markup=False, highlight=False)
+            console.print(f"leaderboard written to {output}")
+        else:
+            console.print(text, markup=False, highlight=False)
 
 
 @app.command()

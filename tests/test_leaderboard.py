@@ -31,3 +31,31 @@ def test_missing_cells_and_no_results():
     table = markdown([_result("a", "t1", 1, 0.5), _result("b", "t2", 1, 0.6)])
     assert "–" in table
     assert "No results found" in markdown([])
+
+
+def test_other_formats(tmp_path):
+    import json as json_module
+
+    from typer.testing import CliRunner
+
+    from biobench.cli import app
+    from biobench.leaderboard import render
+    from biobench.results import ResultStore
+
+    results = [_result("a", "ncbi-disease", 1, 0.8), _result("a", "ncbi-disease", 2, 0.9), _result("b", "ncbi-disease", 1, 0.7)]
+    rows = json_module.loads(render(results, "json"))
+    assert [row["model"] for row in rows] == ["a", "b"] and abs(rows[0]["ncbi-disease"] - 85.0) < 1e-9
+    assert render(results, "csv").splitlines()[0].startswith("model,parameters,trainable")
+    page = render(results, "html")
+    assert "<table" in page and "<svg" in page and "sortBy" in page
+
+    store = ResultStore(tmp_path / "results")
+    for result in results:
+        result["schema_version"] = 1
+        store.write(store.path(result["model"]["name"], result["task"]["name"], result["seed"]), result, [])
+    for suffix in ("html", "csv", "json", "md"):
+        outcome = CliRunner().invoke(app, ["leaderboard", str(tmp_path / "results"), "-o", str(tmp_path / f"board.{suffix}")])
+        assert outcome.exit_code == 0, outcome.output
+        assert (tmp_path / f"board.{suffix}").read_text()
+    bad = CliRunner().invoke(app, ["leaderboard", str(tmp_path / "results"), "--format", "pdf"])
+    assert bad.exit_code == 2 and "unknown leaderboard format" in bad.output
