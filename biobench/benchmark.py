@@ -10,11 +10,15 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
+from biobench.errors import BiobenchError
 from biobench.loop import TrainingConfig, fine_tune_and_evaluate
 from biobench.model_cards import ModelCard
 from biobench.plugin import Task
 from biobench.progress import Progress, Silent
-from biobench.results import Result, ResultStore, config_hash
+from biobench.results import Result, ResultStore, config_hash, variant_marks
+
+
+PARAMETER_EFFICIENT_LR = 1e-3
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,8 @@ class Overrides:
     max_length: int | None = None
     max_train_examples: int | None = None
     precision: str = "fp32"
+    tuning: str = "full"
+    recursions: int | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,8 @@ class PlannedRun:
 def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0, 1)) -> list[PlannedRun]:
     """Every (model, task, seed) run with its resolved config, hash and result path."""
     runs = []
+    if overrides.recursions and any(card.kind != "minialbert" for card in cards):
+        raise BiobenchError("--recursions applies to MiniALBERT models only")
     for card in cards:
         for task in tasks:
             defaults = task.spec.hyperparameters
@@ -49,7 +57,7 @@ def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0
                 config = TrainingConfig(
                     seed=seed,
                     epochs=overrides.epochs if overrides.epochs is not None else defaults.epochs,
-                    lr=overrides.lr if overrides.lr is not None else defaults.lr,
+                    lr=overrides.lr if overrides.lr is not None else _default_lr(defaults.lr, overrides.tuning),
                     batch_size=overrides.batch_size or defaults.batch_size,
                     max_length=overrides.max_length or task.spec.max_length,
                     scheduler=defaults.scheduler,
@@ -57,11 +65,19 @@ def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0
                     weight_decay=defaults.weight_decay,
                     max_train_examples=overrides.max_train_examples,
                     precision=overrides.precision,
+                    tuning=overrides.tuning,
+                    recursions=overrides.recursions,
                 )
                 digest = config_hash(_identity(card, task, config))
-                runs.append(PlannedRun(card, task, seed, config, store.path(card.name, task.name, seed), digest))
+                path = store.path(card.name, task.name, seed, variant_marks(config.as_dict()))
+                runs.append(PlannedRun(card, task, seed, config, path, digest))
     index, count = shard
     return runs[index::count]
+
+
+def _default_lr(task_lr: float, tuning: str) -> float:
+    """Adapters and LoRA train a few fresh weights: they want a larger step than full fine-tuning."""
+    return task_lr if tuning == "full" else PARAMETER_EFFICIENT_LR
 
 
 def execute(run: PlannedRun, store: ResultStore, progress: Progress = Silent()) -> Result:

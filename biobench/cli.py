@@ -67,11 +67,14 @@ def run(
     seeds: Annotated[Optional[int], typer.Option("--seeds", help="Run seeds 1..N.")] = None,
     seed: Annotated[Optional[list[int]], typer.Option("--seed", help="Run this seed (repeatable). Default: 1.")] = None,
     epochs: Annotated[Optional[float], typer.Option(help="Training epochs (default: the task's).")] = None,
-    lr: Annotated[Optional[float], typer.Option(help="Peak learning rate (default: the task's).")] = None,
+    lr: Annotated[Optional[float], typer.Option(help="Peak learning rate (default: the task's; 1e-3 with --adapter-tuning or --peft).")] = None,
     batch_size: Annotated[Optional[int], typer.Option(help="Training batch size (default: the task's).")] = None,
     max_length: Annotated[Optional[int], typer.Option(help="Maximum sub-words per input; longer inputs are windowed (default: the task's).")] = None,
     max_train_examples: Annotated[Optional[int], typer.Option(help="Train on a fixed random subset of this size (the same for every seed).")] = None,
     precision: Annotated[str, typer.Option(help="auto | fp32 | bf16 (autocast). auto picks bf16 only where it is faster.")] = "auto",
+    adapter_tuning: Annotated[bool, typer.Option("--adapter-tuning", help="Train only bottleneck adapters and the task head (MiniALBERT's own adapters; Houlsby adapters inserted into BERT-style models).")] = False,
+    peft: Annotated[Optional[str], typer.Option(help="lora: train LoRA matrices (query, value) and the task head through peft.")] = None,
+    recursions: Annotated[Optional[int], typer.Option(help="MiniALBERT: fine-tune and evaluate with only the first k recursions.")] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="Results folder: one JSON (+ predictions JSONL) per model, task and seed.")] = Path("results"),
     leaderboard: Annotated[Optional[Path], typer.Option(help="Where to write the markdown leaderboard. Default: OUTPUT/leaderboard.md.")] = None,
     shard: Annotated[str, typer.Option(help="Run only shard I of N of the run matrix, e.g. 2/4 (for job arrays).")] = "1/1",
@@ -108,6 +111,14 @@ def _seeds(count: int | None, explicit: list[int] | None) -> list[int]:
     return sorted(set(explicit)) if explicit else [1]
 
 
+def _tuning(adapter_tuning: bool, peft: str | None) -> str:
+    if peft not in (None, "lora"):
+        raise BiobenchError(f"--peft {peft!r}: only lora is offered")
+    if adapter_tuning and peft:
+        raise BiobenchError("choose --adapter-tuning or --peft lora, not both")
+    return "adapters" if adapter_tuning else (peft or "full")
+
+
 def _parse_shard(text: str) -> tuple[int, int]:
     try:
         index, count = (int(part) for part in text.split("/"))
@@ -135,6 +146,8 @@ def _run_matrix(cards, tasks, seeds, options, shard) -> None:
         max_length=options["max_length"],
         max_train_examples=options["max_train_examples"],
         precision=resolve_precision(options["precision"]),
+        tuning=_tuning(options["adapter_tuning"], options["peft"]),
+        recursions=options["recursions"],
     )
     store = ResultStore(options["output"])
     runs = plan(cards, tasks, seeds, overrides, store, shard)

@@ -10,7 +10,7 @@ import html
 
 import pandas as pd
 
-from biobench.results import Result
+from biobench.results import Result, variant_marks
 
 FORMATS = ("md", "csv", "json", "html")
 
@@ -19,7 +19,7 @@ def results_frame(results: list[Result]) -> pd.DataFrame:
     """One row per result: model, task, seed, main test score and efficiency figures."""
     rows = [
         {
-            "model": result["model"]["name"],
+            "model": _model_label(result),
             "task": result["task"]["name"],
             "metric": result["task"]["metric"],
             "seed": result["seed"],
@@ -33,6 +33,12 @@ def results_frame(results: list[Result]) -> pd.DataFrame:
         for result in results
     ]
     return pd.DataFrame(rows)
+
+
+def _model_label(result: Result) -> str:
+    """The model name, marked with how it was tuned when not fully fine-tuned (full and adapter runs are distinct rows)."""
+    marks = variant_marks(result["hyperparameters"])
+    return result["model"]["name"] + (f" ({', '.join(marks)})" if marks else "")
 
 
 def summary(results: list[Result]) -> tuple[pd.DataFrame, list[str]]:

@@ -22,6 +22,7 @@ from biobench.feature_cache import cached_features, feature_key
 from biobench.model_cards import ModelCard
 from biobench.plugin import Task
 from biobench.progress import Progress, Silent
+from biobench.tuning import apply_tuning
 from biobench.trainer_progress import ProgressCallback
 
 SPLITS = ("train", "validation", "test")
@@ -41,6 +42,8 @@ class TrainingConfig:
     weight_decay: float = 0.0
     max_train_examples: int | None = None
     precision: str = "fp32"  # fp32 | bf16 (autocast)
+    tuning: str = "full"  # full | adapters | lora (see biobench.tuning)
+    recursions: int | None = None  # MiniALBERT: run only the first k recursions
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -74,7 +77,8 @@ def fine_tune_and_evaluate(
     features = {split: _featurize(task, records[split], tokenizer, config, labels, split, progress) for split in SPLITS}
 
     set_seed(config.seed)
-    model = load_model(card, family.auto_class, family.head_options(labels))
+    options = family.head_options(labels) | ({"recursions": config.recursions} if config.recursions else {})
+    model = apply_tuning(load_model(card, family.auto_class, options), config.tuning, card.kind)
     with tempfile.TemporaryDirectory(prefix="biobench-") as work_dir:
         trainer = _trainer(task, model, tokenizer, features, records, labels, config, Path(work_dir), progress)
         clock = time.perf_counter()

@@ -79,14 +79,23 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
+def variant_marks(hyperparameters: dict[str, Any]) -> list[str]:
+    """How a run differs from full fine-tuning of the whole model, e.g. ``["adapters", "2 recursions"]``."""
+    marks = [hyperparameters["tuning"]] if hyperparameters.get("tuning", "full") != "full" else []
+    if hyperparameters.get("recursions"):
+        marks.append(f"{hyperparameters['recursions']} recursions")
+    return marks
+
+
 class ResultStore:
-    """The results folder: ``<root>/<model>/<task>/seed-<n>.json`` (+ ``.predictions.jsonl``)."""
+    """The results folder: ``<root>/<model>[+variant]/<task>/seed-<n>.json`` (+ ``.predictions.jsonl``)."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
 
-    def path(self, model: str, task: str, seed: int) -> Path:
-        return self.root / _slug(model) / task / f"seed-{seed}.json"
+    def path(self, model: str, task: str, seed: int, marks: list[str] = ()) -> Path:
+        folder = "+".join([_slug(model), *(mark.replace(" ", "-") for mark in marks)])
+        return self.root / folder / task / f"seed-{seed}.json"
 
     def finished(self, path: Path, expected_hash: str) -> bool:
         if not path.is_file():

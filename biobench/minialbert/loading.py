@@ -5,6 +5,8 @@ import os
 from .configuration_minialbert import MiniAlbertConfig
 from .modeling_minialbert import MiniAlbertForMaskedLM, MiniAlbertPreTrainedModel
 
+# Configuration fields that may be given as from_pretrained keyword arguments.
+_CONFIG_KWARGS = ("id2label", "label2id", "problem_type")
 # from_pretrained arguments that locate the files, so the config must be read with them too.
 _FILE_LOCATION_KWARGS = ("cache_dir", "force_download", "local_files_only", "proxies", "revision", "subfolder", "token")
 
@@ -25,6 +27,7 @@ def load_minialbert(
     from_pretrained_kwargs: passed to `task_class.from_pretrained` (revision, token, dtype, ...).
     """
     config_overrides = {"recursions": recursions, "num_labels": num_labels}
+    config_overrides |= {key: from_pretrained_kwargs.pop(key) for key in _CONFIG_KWARGS if key in from_pretrained_kwargs}
     config = MiniAlbertConfig.from_checkpoint(
         pretrained_model_name_or_path,
         **{key: value for key, value in config_overrides.items() if value is not None},
