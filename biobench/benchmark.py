@@ -69,7 +69,7 @@ def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0
                     recursions=overrides.recursions,
                 )
                 digest = config_hash(_identity(card, task, config))
-                path = store.path(card.name, task.name, seed, variant_marks(config.as_dict()))
+                path = store.path(card.name, task.name, seed, variant_marks(config.as_dict()), task.fold)
                 runs.append(PlannedRun(card, task, seed, config, path, digest))
     index, count = shard
     return runs[index::count]
@@ -101,6 +101,7 @@ def execute(run: PlannedRun, store: ResultStore, progress: Progress = Silent()) 
             "name": task.name,
             "version": task.spec.version,
             "family": task.spec.family,
+            "fold": task.fold,
             "data_sha256": task.data_sha256,
             "metric": task.metric.main,
             "metric_version": task.family.metric_version,
@@ -123,7 +124,8 @@ def execute(run: PlannedRun, store: ResultStore, progress: Progress = Silent()) 
 def _identity(card: ModelCard, task: Task, config) -> dict:
     return {
         "model": {"name": card.name, "kind": card.kind, "source": card.source, "revision": card.revision},
-        "task": {"name": task.name, "version": task.spec.version, "data_sha256": task.data_sha256},
+        "task": {"name": task.name, "version": task.spec.version, "data_sha256": task.data_sha256}
+        | ({"fold": task.fold} if task.fold is not None else {}),
         "config": config.as_dict(),
     }
 

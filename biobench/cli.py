@@ -78,6 +78,7 @@ def run(
     output: Annotated[Path, typer.Option("--output", "-o", help="Results folder: one JSON (+ predictions JSONL) per model, task and seed.")] = Path("results"),
     leaderboard: Annotated[Optional[Path], typer.Option(help="Where to write the markdown leaderboard. Default: OUTPUT/leaderboard.md.")] = None,
     shard: Annotated[str, typer.Option(help="Run only shard I of N of the run matrix, e.g. 2/4 (for job arrays).")] = "1/1",
+    fold: Annotated[Optional[list[str]], typer.Option("--fold", help="Cross-validated tasks (gad, euadr): run this fold (repeatable; 'all': every fold). Default: the first fold.")] = None,
 ) -> None:
     """Fine-tune and evaluate models on tasks, several seeds, and write a leaderboard.
 
@@ -93,7 +94,7 @@ def run(
         chosen = get_suite(suite)
         cards_by_name = model_cards()
         cards = [resolve_model(name, cards_by_name) for name in (model or chosen.models)]
-        tasks = [load_task(name, tasks_dir or []) for name in (task or chosen.tasks)]
+        tasks = [one for name in (task or chosen.tasks) for one in load_task(name, tasks_dir or []).with_folds(fold or [])]
         for loaded in tasks:  # every data problem surfaces before hours of training
             validate_task(loaded)
         seed_list = _seeds(seeds, seed)

@@ -12,13 +12,15 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from biobench.errors import BiobenchError, DataError, UnknownNameError
 from biobench.registry import FAMILIES, FORMATS
+from biobench.splits import derive_splits, read_id_list
 from biobench.yaml_spec import load_yaml_spec
 
 SplitName = Literal["train", "validation", "test"]
+SPLIT_NAMES = ("train", "validation", "test")
 
 
 class Strict(BaseModel):
@@ -41,6 +43,28 @@ class Hyperparameters(Strict):
     scheduler: Literal["linear", "cosine", "constant"] = "linear"
 
 
+class SplitDerivation(Strict):
+    """Splits made from one declared split (``source``), for corpora published without them.
+
+    Records whose id is listed in an ``ids`` file form that split; a seeded
+    shuffle of the rest (of whole groups when ``group_by`` names a record field)
+    gives each split in ``fractions`` its share; what remains stays in ``source``.
+    """
+
+    source: SplitName = "train"
+    ids: dict[SplitName, str] = {}
+    fractions: dict[SplitName, float] = {}
+    group_by: str | None = None
+    seed: int = 0
+
+    @field_validator("fractions")
+    @classmethod
+    def _fractions_leave_a_remainder(cls, value: dict[str, float]) -> dict[str, float]:
+        if any(f <= 0 for f in value.values()) or sum(value.values()) >= 1:
+            raise ValueError("fractions must be positive and sum to less than 1")
+        return value
+
+
 class TaskSpec(Strict):
     """The fields of ``task.yaml``."""
 
@@ -49,7 +73,9 @@ class TaskSpec(Strict):
     family: str
     format: str
     description: str
-    splits: dict[SplitName, str]
+    splits: dict[SplitName, str] = {}  # a file, or ``archive.zip!member``
+    folds: dict[str, dict[SplitName, str]] = {}  # cross-validation folds: fold -> splits
+    derive: SplitDerivation | None = None
     sha256: dict[str, str]
     metric: MetricSpec | None = None
     labels: list[str] | None = None
@@ -74,39 +100,61 @@ class TaskSpec(Strict):
             raise ValueError(str(UnknownNameError("format", value, FORMATS.names())))
         return value
 
-    @field_validator("splits")
-    @classmethod
-    def _required_splits(cls, value: dict[str, str]) -> dict[str, str]:
-        missing = {"train", "validation", "test"} - set(value)
-        if missing:
-            raise ValueError(f"missing split(s): {', '.join(sorted(missing))}")
-        return value
+    @model_validator(mode="after")
+    def _every_split_has_a_source_and_checksum(self) -> "TaskSpec":
+        derived = {self.derive.source, *self.derive.ids, *self.derive.fractions} if self.derive else set()
+        for fold, splits in self.folds.items() or [(None, {})]:
+            available = {**self.splits, **splits}
+            where = f" in fold {fold!r}" if fold else ""
+            missing = set(SPLIT_NAMES) - set(available) - derived
+            if missing:
+                raise ValueError(f"missing split(s){where}: {', '.join(sorted(missing))} (declare or derive them)")
+            if self.derive and self.derive.source not in available:
+                raise ValueError(f"derive.source {self.derive.source!r} is not a declared split{where}")
+        for path in self.read_files():
+            if path not in self.sha256:
+                raise ValueError(f"no sha256 given for file {path!r}")
+        return self
 
-    @field_validator("sha256")
-    @classmethod
-    def _every_split_has_a_checksum(cls, value: dict[str, str], info: ValidationInfo) -> dict[str, str]:
-        for path in (info.data.get("splits") or {}).values():
-            if path not in value:
-                raise ValueError(f"no sha256 given for split file {path!r}")
-        return value
+    def read_files(self) -> list[str]:
+        """Every file a reader opens: split files (archives, not members), id lists, ``*_file`` options."""
+        entries = [*self.splits.values(), *(p for splits in self.folds.values() for p in splits.values())]
+        entries += list(self.derive.ids.values()) if self.derive else []
+        entries += [value for key, value in self.format_options.items() if key.endswith("_file")]
+        return sorted({entry.split("!", 1)[0] for entry in entries})
 
 
 class Task:
-    """A loaded plugin: its spec, its folder, and its records per split."""
+    """A loaded plugin (one fold of it, for cross-validated tasks): spec, folder, records per split."""
 
-    def __init__(self, spec: TaskSpec, folder: Path):
+    def __init__(self, spec: TaskSpec, folder: Path, fold: str | None = None):
         self.spec, self.folder = spec, folder
         self.yaml_path = folder / "task.yaml"
+        if fold is not None and fold not in spec.folds:
+            raise UnknownNameError(f"fold of task {spec.name}", fold, list(spec.folds))
+        self.fold = fold if fold is not None else next(iter(spec.folds), None)
         self._records: dict[str, list[dict]] = {}
         self._check_format_options()
 
     @classmethod
-    def load(cls, folder: Path) -> "Task":
-        return cls(load_yaml_spec(folder / "task.yaml", TaskSpec), folder)
+    def load(cls, folder: Path, fold: str | None = None) -> "Task":
+        return cls(load_yaml_spec(folder / "task.yaml", TaskSpec), folder, fold)
+
+    def with_folds(self, selection: list[str]) -> list["Task"]:
+        """This task once per selected fold (``all``: every fold); a task without folds stays as is."""
+        if not self.spec.folds:
+            return [self]
+        chosen = list(self.spec.folds) if "all" in selection else selection or [self.fold]
+        return [Task(self.spec, self.folder, fold) for fold in chosen]
 
     @property
     def name(self) -> str:
         return self.spec.name
+
+    @property
+    def split_files(self) -> dict[str, str]:
+        """The declared split entries of this fold."""
+        return {**self.spec.splits, **self.spec.folds.get(self.fold, {})}
 
     @cached_property
     def family(self):
@@ -136,21 +184,47 @@ class Task:
                 )
 
     def records(self, split: SplitName) -> list[dict]:
-        """One split read through the task's format reader (read once, then kept)."""
+        """One split, read through the task's format reader (or derived), read once then kept."""
         if split not in self._records:
-            reader = FORMATS.get(self.spec.format)
-            self._records[split] = reader(self.file(self.spec.splits[split]), **self.spec.format_options)
+            derive = self.spec.derive
+            if derive and split in {derive.source, *derive.ids, *derive.fractions}:
+                self._records.update(self._derived(derive))
+            else:
+                self._records[split] = self._read(self.split_files[split])
         return self._records[split]
 
     @property
     def data_sha256(self) -> str:
-        """One digest for all declared files, for result provenance."""
+        """One digest for all declared files, and for the fold and split derivation when there are any."""
         joined = "".join(f"{path}:{digest}\n" for path, digest in sorted(self.spec.sha256.items()))
+        if self.fold is not None:
+            joined += f"fold:{self.fold}\n"
+        if self.spec.derive:
+            joined += f"derive:{self.spec.derive.model_dump_json()}\n"
         return hashlib.sha256(joined.encode()).hexdigest()
+
+    def _read(self, entry: str) -> list[dict]:
+        """Records of a split entry: ``file`` or ``archive!member``; ``*_file`` options become paths."""
+        relative, _, member = entry.partition("!")
+        options = {
+            key: self.file(value) if key.endswith("_file") else value for key, value in self.spec.format_options.items()
+        }
+        if member:
+            options["member"] = member
+        return FORMATS.get(self.spec.format)(self.file(relative), **options)
+
+    def _derived(self, derive: SplitDerivation) -> dict[str, list[dict]]:
+        ids = {split: read_id_list(self.file(path)) for split, path in derive.ids.items()}
+        try:
+            return derive_splits(
+                self._read(self.split_files[derive.source]), derive.source, ids, derive.fractions, derive.seed, derive.group_by
+            )
+        except ValueError as error:
+            raise DataError(self.yaml_path, f"derive: {error}") from None
 
     def _check_format_options(self) -> None:
         reader = FORMATS.get(self.spec.format)
-        accepted = list(inspect.signature(reader).parameters)[1:]
+        accepted = [name for name in list(inspect.signature(reader).parameters)[1:] if name != "member"]
         for option in self.spec.format_options:
             if option not in accepted:
                 raise DataError(self.yaml_path, str(UnknownNameError(f"option of format {self.spec.format}", option, accepted)))

@@ -15,3 +15,67 @@ class NerRecord(TypedDict):
     id: str
     tokens: list[str]
     tags: list[str]
+
+
+NO_RELATION = "none"
+"""The negative class of relation records: a candidate pair that is not related."""
+
+
+class RelationRecord(TypedDict):
+    """One candidate entity pair in its text, the entities marked in the text itself
+    (``<< chemical >>`` / ``[[ protein ]]``, ``@GENE$`` / ``@DISEASE$``); ``label``
+    is the relation type or ``NO_RELATION``."""
+
+    id: str
+    text: str
+    label: str
+
+
+class PairRecord(TypedDict):
+    """Two texts (e.g. a statement and the trial sections it is about) and their relation."""
+
+    id: str
+    text_a: str
+    text_b: str
+    label: str
+
+
+class QuestionRecord(TypedDict):
+    """A question answered with one of a closed set of answers (yes / no / maybe) from a context."""
+
+    id: str
+    question: str
+    context: str
+    label: str
+
+
+class DocumentRecord(TypedDict):
+    """A document with zero or more class labels (one label for single-label tasks)."""
+
+    id: str
+    text: str
+    labels: list[str]
+
+
+class SimilarityRecord(TypedDict):
+    """Two sentences and their gold similarity score (e.g. the mean of annotators' 0-4 scores)."""
+
+    id: str
+    text_a: str
+    text_b: str
+    score: float
+
+
+class Answer(TypedDict):
+    text: str
+    start: int  # character offset in the context
+
+
+class SpanQuestionRecord(TypedDict):
+    """A question whose answers are spans of the context; ``document`` groups questions by article."""
+
+    id: str
+    question: str
+    context: str
+    answers: list[Answer]
+    document: str

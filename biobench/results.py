@@ -38,6 +38,7 @@ class TaskInfo(TypedDict):
     name: str
     version: str
     family: str
+    fold: str | None  # the cross-validation fold, for tasks that have folds
     data_sha256: str
     metric: str
     metric_version: str
@@ -93,9 +94,10 @@ class ResultStore:
     def __init__(self, root: Path):
         self.root = Path(root)
 
-    def path(self, model: str, task: str, seed: int, marks: list[str] = ()) -> Path:
-        folder = "+".join([_slug(model), *(mark.replace(" ", "-") for mark in marks)])
-        return self.root / folder / task / f"seed-{seed}.json"
+    def path(self, model: str, task: str, seed: int, marks: list[str] = (), fold: str | None = None) -> Path:
+        """``<model>[+marks]/<task>/seed-<n>.json``; cross-validated tasks add a ``fold-<k>/`` level."""
+        folder = self.root / "+".join([_slug(model), *(mark.replace(" ", "-") for mark in marks)]) / task
+        return (folder / f"fold-{fold}" if fold is not None else folder) / f"seed-{seed}.json"
 
     def finished(self, path: Path, expected_hash: str) -> bool:
         if not path.is_file():

@@ -1,19 +1,31 @@
-"""Whole-plugin checks behind ``biobench tasks validate``."""
+"""Whole-plugin checks behind ``biobench tasks validate``: checksums, every split
+of every fold read by its format reader (which checks offsets, spans, ids and
+labels of its own format), no empty split, and the label set of the family."""
 
 from __future__ import annotations
 
 from biobench.errors import DataError
-from biobench.plugin import Task
+from biobench.plugin import SPLIT_NAMES, Task
 
 
 def validate_task(task: Task) -> str:
-    """Verify checksums and read every split; return a one-line summary."""
+    """Verify checksums and read every split (of every fold); return a one-line summary."""
     task.verify()
-    splits = {split: task.records(split) for split in task.spec.splits}
+    summaries = [_validate_fold(one) for one in task.with_folds(["all"])]
+    if len(summaries) == 1:
+        return f"{task.name}: {summaries[0]}"
+    return f"{task.name}: {len(summaries)} folds; fold {task.with_folds(['all'])[0].fold}: {summaries[0]}"
+
+
+def _validate_fold(task: Task) -> str:
+    splits = {split: task.records(split) for split in SPLIT_NAMES}
+    for split, records in splits.items():
+        if not records:
+            raise DataError(task.yaml_path, f"split {split!r} is empty" + (f" in fold {task.fold}" if task.fold else ""))
     records = [record for split_records in splits.values() for record in split_records]
     try:
         labels = task.family.label_names(records, task.spec.labels)
     except ValueError as error:
         raise DataError(task.yaml_path, str(error)) from None
     sizes = ", ".join(f"{split} {len(split_records)}" for split, split_records in splits.items())
-    return f"{task.name}: {sizes} records; labels {labels}"
+    return f"{sizes} records; labels {labels}"

@@ -71,7 +71,7 @@ def test_paths_cannot_leave_the_plugin(ncbi_slice):
 
 def test_missing_checksum_for_a_split(ncbi_slice):
     _edit(ncbi_slice, lambda spec: spec["sha256"].pop("data/test.tsv"))
-    with pytest.raises(DataError, match=r"no sha256 given for split file 'data/test.tsv'"):
+    with pytest.raises(DataError, match=r"no sha256 given for file 'data/test.tsv'"):
         Task.load(ncbi_slice)
 
 

@@ -1,0 +1,132 @@
+"""Extractive question answering (SQuAD style): start/end logits over the context.
+
+A context longer than ``max_length`` is cut into overlapping windows (stride a
+quarter of the window); a window that does not hold the whole first answer is
+trained to point at ``[CLS]``. The predicted answer is the best-scoring valid
+span over all of a question's windows, mapped back to characters through the
+tokenizer's offsets, and scored with the SQuAD v1.1 metric.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from biobench.families.base import Features
+from biobench.plugin import MetricSpec
+from biobench.records import SpanQuestionRecord
+
+MAX_ANSWER_TOKENS = 30
+TOP_CANDIDATES = 20
+
+
+class WindowOrigin(NamedTuple):
+    """Which record a window came from; per token, its context character span (None outside the context)."""
+
+    record: int
+    offsets: list[list[int] | None]
+
+
+class ExtractiveQaFamily:
+    name = "extractive-qa"
+    auto_class = "AutoModelForQuestionAnswering"
+    default_metric = MetricSpec(main="f1", also=["exact_match"])
+    metric_version = "squad-v1.1/f1+exact-match"
+
+    def label_names(self, records: list[SpanQuestionRecord], declared: list[str] | None) -> list[str]:
+        """Spans need no label set: the head has a start and an end output."""
+        return ["start", "end"]
+
+    def head_options(self, labels: list[str]) -> dict:
+        return {}
+
+    def collator(self, tokenizer):
+        from transformers import DataCollatorWithPadding
+
+        return DataCollatorWithPadding(tokenizer)
+
+    def reduce_logits(self, logits):
+        """Start and end logits stacked as (batch, tokens, 2)."""
+        import torch
+
+        return torch.stack([logits[0], logits[1]], dim=-1).float()
+
+    def featurize(self, records: list[SpanQuestionRecord], tokenizer, max_length: int, label_ids) -> Features:
+        encodings = tokenizer(
+            [record["question"] for record in records],
+            [record["context"] for record in records],
+            truncation="only_second",
+            max_length=max_length,
+            stride=max_length // 4,
+            return_overflowing_tokens=True,
+            return_offsets_mapping=True,
+        )
+        features = Features(inputs=[])
+        for row, index in enumerate(encodings["overflow_to_sample_mapping"]):
+            sequence_ids = encodings.sequence_ids(row)
+            offsets = [list(span) if sequence_ids[k] == 1 else None for k, span in enumerate(encodings["offset_mapping"][row])]
+            start, end = _answer_tokens(records[index]["answers"], offsets)
+            inputs = {key: encodings[key][row] for key in encodings.keys() if key in ("input_ids", "attention_mask", "token_type_ids")}
+            features.inputs.append(inputs | {"start_positions": start, "end_positions": end})
+            features.origins.append(WindowOrigin(int(index), offsets))
+        return features
+
+    def decode(self, predictions, features: Features, records: list[SpanQuestionRecord], labels) -> list[str]:
+        """The answer text of each record: the best span over its windows ("" when none is valid)."""
+        best: list[tuple[float, str]] = [(-np.inf, "")] * len(records)
+        for logits, (index, offsets) in zip(predictions, features.origins):
+            score, text = _best_span(np.asarray(logits)[: len(offsets)], offsets, records[index]["context"])
+            if score > best[index][0]:
+                best[index] = (score, text)
+        return [text for _, text in best]
+
+    def score(self, records: list[SpanQuestionRecord], predictions: list[str]) -> dict:
+        from biobench.squad_metric import squad_scores
+
+        return squad_scores([[answer["text"] for answer in record["answers"]] for record in records], predictions)
+
+    def prediction_rows(self, records: list[SpanQuestionRecord], predictions: list[str]) -> list[dict]:
+        return [
+            {"id": record["id"], "gold": [answer["text"] for answer in record["answers"]], "predicted": predicted}
+            for record, predicted in zip(records, predictions)
+        ]
+
+    def paired_statistics(self, rows: list[dict]) -> np.ndarray:
+        """Per row: (best token F1, 1); SQuAD F1 is their mean."""
+        from biobench.squad_metric import token_f1
+
+        return np.array([[max(token_f1(row["predicted"], gold) for gold in row["gold"]), 1.0] for row in rows])
+
+    def main_from_statistics(self, totals: np.ndarray) -> np.ndarray:
+        return totals[..., 0] / np.maximum(totals[..., 1], 1)
+
+
+def _answer_tokens(answers, offsets: list[list[int] | None]) -> tuple[int, int]:
+    """Token positions of the first answer inside this window, else (0, 0): the ``[CLS]`` token."""
+    if not answers:
+        return 0, 0
+    first, last = answers[0]["start"], answers[0]["start"] + len(answers[0]["text"])
+    inside = [k for k, span in enumerate(offsets) if span is not None]
+    if not inside or offsets[inside[0]][0] > first or offsets[inside[-1]][1] < last:
+        return 0, 0
+    start = next(k for k in inside if offsets[k][1] > first)
+    end = next(k for k in reversed(inside) if offsets[k][0] < last)
+    return start, end
+
+
+def _best_span(logits: np.ndarray, offsets: list[list[int] | None], context: str) -> tuple[float, str]:
+    starts = np.argsort(logits[:, 0])[::-1][:TOP_CANDIDATES]
+    ends = np.argsort(logits[:, 1])[::-1][:TOP_CANDIDATES]
+    best = (-np.inf, "")
+    for start in starts:
+        for end in ends:
+            if offsets[start] is None or offsets[end] is None or not 0 <= end - start < MAX_ANSWER_TOKENS:
+                continue
+            score = float(logits[start, 0] + logits[end, 1])
+            if score > best[0]:
+                best = (score, context[offsets[start][0] : offsets[end][1]])
+    return best
+
+
+EXTRACTIVE_QA = ExtractiveQaFamily()
