@@ -40,6 +40,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=float, default=3)
     args = parser.parse_args()
     transformers.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
     task, card = load_task("ncbi-disease"), model_cards()["minilm-l6"]
     config = TrainingConfig(seed=1, epochs=args.epochs, lr=5e-5, batch_size=16, max_length=128)
     tokenizer = load_tokenizer(card)
