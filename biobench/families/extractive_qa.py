@@ -1,7 +1,7 @@
 """Extractive question answering (SQuAD style): start/end logits over the context.
 
 A context longer than ``max_length`` is cut into overlapping windows (stride a
-quarter of the window); a window that does not hold the whole first answer is
+quarter of the window; questions cut to half a window); a window that does not hold the whole first answer is
 trained to point at ``[CLS]``. The predicted answer is the best-scoring valid
 span over all of a question's windows, mapped back to characters through the
 tokenizer's offsets, and scored with the SQuAD v1.1 metric.
@@ -54,7 +54,7 @@ class ExtractiveQaFamily:
 
     def featurize(self, records: list[SpanQuestionRecord], tokenizer, max_length: int, label_ids) -> Features:
         encodings = tokenizer(
-            [record["question"] for record in records],
+            _short_questions([record["question"] for record in records], tokenizer, max_length // 2),
             [record["context"] for record in records],
             truncation="only_second",
             max_length=max_length,
@@ -100,6 +100,12 @@ class ExtractiveQaFamily:
 
     def main_from_statistics(self, totals: np.ndarray) -> np.ndarray:
         return totals[..., 0] / np.maximum(totals[..., 1], 1)
+
+
+def _short_questions(questions: list[str], tokenizer, limit: int) -> list[str]:
+    """Questions cut to at most ``limit`` sub-words, so every window keeps room for context."""
+    encodings = tokenizer(questions, add_special_tokens=False, truncation=True, max_length=limit, return_offsets_mapping=True)
+    return [question[: spans[-1][1]] if spans else question for question, spans in zip(questions, encodings["offset_mapping"])]
 
 
 def _answer_tokens(answers, offsets: list[list[int] | None]) -> tuple[int, int]:

@@ -92,3 +92,54 @@ def test_ner_from_bioc_passages(tiny_bert, tmp_path, task, names):
     folder = write_plugin(tmp_path / "slice", "bioc-ner-slice", files, family="ner", format="bioc-xml")
     (result,) = run_plugin(tiny_bert, folder, tmp_path)
     assert "per_type" in result["metrics"]["test"]
+
+
+def vendored_plugin(tmp_path, task, **changes):
+    """A copy of a built-in plugin folder with some task.yaml fields changed (data files untouched)."""
+    import shutil
+
+    import yaml
+
+    folder = tmp_path / f"{task}-copy"
+    shutil.copytree(TASKS / task, folder)
+    spec = yaml.safe_load((folder / "task.yaml").read_text())
+    spec.update(name=f"{task}-copy", hyperparameters={"epochs": 1, "lr": 1e-3, "batch_size": 8}, **changes)
+    (folder / "task.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
+    return folder
+
+
+@pytest.mark.parametrize("task,keys", [
+    ("nli4ct", {"accuracy", "f1_macro"}),
+    ("pubmedqa", {"accuracy", "f1_macro"}),
+    ("hoc", {"f1", "f1_macro", "f1_examples"}),
+    ("biosses", {"pearson", "spearman"}),
+])
+def test_family_on_a_built_in_task(tiny_bert, tmp_path, task, keys):
+    """Few training examples and short inputs keep it fast; validation and test are scored in full."""
+    folder = vendored_plugin(tmp_path, task, max_length=64)
+    (result,) = run_plugin(tiny_bert, folder, tmp_path, "--max-train-examples", "24")
+    assert keys <= set(result["metrics"]["test"]) and keys <= set(result["metrics"]["validation"])
+    assert result["task"]["family"] in {"pair", "qa", "classification", "similarity", "extractive-qa"}
+    predictions = next((tmp_path / "out").rglob("seed-1.predictions.jsonl")).read_text().splitlines()
+    assert len(predictions) == {"nli4ct": 500, "pubmedqa": 500, "hoc": 370, "biosses": 20}[task]
+
+
+def test_extractive_qa_on_the_shortest_covid_articles(tiny_bert, tmp_path):
+    """Ten short articles (about 50 questions), split by article; windows of 64 sub-words."""
+    import hashlib
+
+    data = json.loads((TASKS / "covid-qa" / "data" / "200423_covidQA.json").read_text(encoding="utf-8"))
+    data["data"] = sorted(data["data"], key=lambda article: len(article["paragraphs"][0]["context"]))[:10]
+    folder = vendored_plugin(tmp_path, "covid-qa", max_length=64)
+    (folder / "data" / "short.json").write_text(json.dumps(data), encoding="utf-8")
+    import yaml
+
+    spec = yaml.safe_load((folder / "task.yaml").read_text())
+    spec["splits"] = {"train": "data/short.json"}
+    spec["sha256"] = {"data/short.json": hashlib.sha256((folder / "data" / "short.json").read_bytes()).hexdigest()}
+    spec["derive"]["fractions"] = {"validation": 0.2, "test": 0.3}
+    (folder / "task.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
+    (result,) = run_plugin(tiny_bert, folder, tmp_path)
+    assert {"f1", "exact_match"} <= set(result["metrics"]["test"])
+    rows = [json.loads(line) for line in next((tmp_path / "out").rglob("seed-1.predictions.jsonl")).read_text().splitlines()]
+    assert rows and all(isinstance(row["predicted"], str) and row["gold"] for row in rows)
