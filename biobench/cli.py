@@ -286,6 +286,29 @@ def tasks_show(name: Annotated[str, typer.Argument(help="Task name or plugin fol
         console.print(yaml.safe_dump(loaded.spec.model_dump(exclude_none=True), sort_keys=False), markup=False, highlight=False)
 
 
+@tasks_app.command("new")
+def tasks_new(
+    name: Annotated[str, typer.Argument(help="Task name (lower case, digits, . _ -); also the folder name.")],
+    family: Annotated[str, typer.Option(help="Task family: ner, relation, pair, qa, classification, similarity, extractive-qa.")],
+    format: Annotated[str, typer.Option("--format", help="Format of the files, e.g. conll, pubtator, bioc-xml, blue-tsv, jsonl, squad-json.")],
+    train: Annotated[Path, typer.Option(help="Training file (copied into the plugin).")],
+    validation: Annotated[Optional[Path], typer.Option(help="Validation file (default: 10% of train, seeded).")] = None,
+    test: Annotated[Optional[Path], typer.Option(help="Test file (default: 20% of train, seeded).")] = None,
+    into: Annotated[Path, typer.Option("--into", help="Folder to create the plugin folder in.")] = Path("."),
+) -> None:
+    """Scaffold a task plugin: copy the files, write task.yaml (checksums, splits, metric) and a README."""
+    with user_errors():
+        from biobench.scaffold import new_task
+
+        files = {split: path for split, path in (("train", train), ("validation", validation), ("test", test)) if path}
+        folder = into / name
+        notes = new_task(folder, name, family, format, files)
+        console.print(f"[green]created[/green] {folder}: task.yaml, README.md, data/", highlight=False)
+        for note in notes:
+            console.print(f"  next: {note}", highlight=False)
+        console.print(f"  then: biobench tasks validate {folder}", highlight=False)
+
+
 @tasks_app.command("validate")
 def tasks_validate(
     names: Annotated[Optional[list[str]], typer.Argument(help="Task names or plugin folders (default: every task found).")] = None,
@@ -326,6 +349,8 @@ def models_show(name: Annotated[str, typer.Argument(help="Model card name, Hub i
         console.print(yaml.safe_dump(card.model_dump(exclude_none=True), sort_keys=False), markup=False, highlight=False)
         console.print(f"loads from: {card.location()}", markup=False, highlight=False)
 
+
+import biobench.cli_distill  # noqa: E402,F401  (registers `biobench distill` on `app`)
 
 if __name__ == "__main__":
     sys.exit(app())

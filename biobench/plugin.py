@@ -228,6 +228,11 @@ class Task:
         for option in self.spec.format_options:
             if option not in accepted:
                 raise DataError(self.yaml_path, str(UnknownNameError(f"option of format {self.spec.format}", option, accepted)))
+        parameters = list(inspect.signature(reader).parameters.values())[1:]
+        required = [p.name for p in parameters if p.default is inspect.Parameter.empty and p.name != "member"]
+        unset = [name for name in required if self.spec.format_options.get(name) is None]
+        if unset:
+            raise DataError(self.yaml_path, f"format {self.spec.format} needs format_options {', '.join(unset)}")
 
 
 def file_sha256(path: Path) -> str:

@@ -23,9 +23,23 @@ def _validate_fold(task: Task) -> str:
         if not records:
             raise DataError(task.yaml_path, f"split {split!r} is empty" + (f" in fold {task.fold}" if task.fold else ""))
     records = [record for split_records in splits.values() for record in split_records]
+    _check_record_fields(task, records)
     try:
         labels = task.family.label_names(records, task.spec.labels)
     except ValueError as error:
         raise DataError(task.yaml_path, str(error)) from None
     sizes = ", ".join(f"{split} {len(split_records)}" for split, split_records in splits.items())
     return f"{sizes} records; labels {labels}"
+
+
+def _check_record_fields(task: Task, records: list[dict]) -> None:
+    """Every record has the fields of the family's schema (a format read for the wrong family fails here)."""
+    needed = set(getattr(task.family, "record_type", dict).__annotations__)
+    for record in records:
+        missing = needed - set(record)
+        if missing:
+            raise DataError(
+                task.yaml_path,
+                f"record {record.get('id', '?')} from format {task.spec.format} lacks field(s) {sorted(missing)} "
+                f"of the {task.spec.family} family's records",
+            )

@@ -33,6 +33,7 @@ class Features:
 
 class Family(Protocol):
     name: str
+    record_type: type  # the TypedDict of records.py its readers produce
     auto_class: str  # the transformers Auto class of the task head
     default_metric: MetricSpec
     metric_version: str

@@ -14,6 +14,7 @@ from biobench.records import DocumentRecord
 
 class DocumentClassificationFamily(SequenceFamily):
     name = "classification"
+    record_type = DocumentRecord
     label_field = "labels"
     default_metric = MetricSpec(main="f1", also=["f1_macro", "f1_examples"])
     metric_version = "sklearn/multilabel-micro-f1+samples-f1"

@@ -30,6 +30,7 @@ class WindowOrigin(NamedTuple):
 
 class ExtractiveQaFamily:
     name = "extractive-qa"
+    record_type = SpanQuestionRecord
     auto_class = "AutoModelForQuestionAnswering"
     default_metric = MetricSpec(main="f1", also=["exact_match"])
     metric_version = "squad-v1.1/f1+exact-match"

@@ -27,6 +27,7 @@ class WindowOrigin(NamedTuple):
 
 class NerFamily:
     name = "ner"
+    record_type = NerRecord
     auto_class = "AutoModelForTokenClassification"
     default_metric = MetricSpec(main="f1", also=["precision", "recall", "f1_lenient", "per_type"])
     metric_version = "seqeval-1.2.2/entity-micro/strict-IOB2"

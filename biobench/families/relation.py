@@ -17,6 +17,7 @@ from biobench.records import NO_RELATION, RelationRecord
 
 class RelationFamily(SequenceFamily):
     name = "relation"
+    record_type = RelationRecord
     default_metric = MetricSpec(main="f1", also=["precision", "recall", "f1_macro", "per_class"])
     metric_version = f"sklearn/micro-f1-positive-classes/negative={NO_RELATION}"
 

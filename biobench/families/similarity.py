@@ -16,6 +16,7 @@ SCORE = "score"
 
 class SimilarityFamily(SequenceFamily):
     name = "similarity"
+    record_type = SimilarityRecord
     label_field = SCORE
     default_metric = MetricSpec(main="pearson", also=["spearman"])
     metric_version = "scipy/pearson+spearman"

@@ -12,6 +12,7 @@ from biobench.records import PairRecord, QuestionRecord
 
 class TextPairFamily(SequenceFamily):
     name = "pair"
+    record_type = PairRecord
     default_metric = MetricSpec(main="accuracy", also=["f1_macro"])
     metric_version = "sklearn/accuracy+macro-f1"
 
@@ -26,6 +27,7 @@ class TextPairFamily(SequenceFamily):
 
 class ClosedQuestionFamily(TextPairFamily):
     name = "qa"
+    record_type = QuestionRecord
 
     def texts(self, record: QuestionRecord) -> tuple[str, str]:
         return record["question"], record["context"]
