@@ -21,6 +21,7 @@ def results_frame(results: list[Result]) -> pd.DataFrame:
         {
             "model": _model_label(result),
             "task": result["task"]["name"],
+            "family": result["task"].get("family", "?"),
             "metric": result["task"]["metric"],
             "seed": result["seed"],
             "score": result["metrics"]["test"][result["task"]["metric"]],
@@ -45,6 +46,7 @@ def summary(results: list[Result]) -> tuple[pd.DataFrame, list[str]]:
     """One row per model: per-task mean/std/runs (scores x100), the mean over tasks, efficiency; and the tasks."""
     frame = results_frame(results)
     tasks = sorted(frame["task"].unique())
+    families = frame.groupby("task")["family"].first()
     rows = []
     for model, runs in frame.groupby("model", sort=True):
         row = {
@@ -60,6 +62,7 @@ def summary(results: list[Result]) -> tuple[pd.DataFrame, list[str]]:
             row[f"{task} runs"] = len(scores)
         means = [row[task] for task in tasks]
         row["mean"] = sum(means) / len(means) if None not in means else None
+        row["blurb"] = _family_macro_average(row, tasks, families) if None not in means else None
         row["seeds"] = ", ".join(str(seed) for seed in sorted(runs["seed"].unique()))
         row["train seconds"] = runs["train_seconds"].mean()
         row["test examples/s"] = runs["test_examples_per_second"].mean()
@@ -85,15 +88,30 @@ def markdown(results: list[Result], title: str = "biobench leaderboard") -> str:
 
 
 def markdown_table(table: pd.DataFrame, tasks: list[str], results: list[Result], title: str) -> str:
-    header = ["model", "parameters", "trainable", "precision", *tasks, "mean", "seeds"]
+    header = ["model", "parameters", "trainable", "precision", *tasks, "mean", "BLURB-style", "seeds"]
     lines = [f"# {title}", "", _row(header), _row(["---"] * len(header))]
     for _, row in table.iterrows():
         cells = [f"`{row['model']}`", _millions(row["parameters"]), _millions(row["trainable"]), row["precision"]]
         cells += [_mean_std(row[task], row[f"{task} std"]) for task in tasks]
-        cells += [_number(row["mean"]), row["seeds"]]
+        cells += [_number(row["mean"]), _number(row["blurb"]), row["seeds"]]
         lines.append(_row(cells))
     frame = results_frame(results)
-    return "\n".join(lines + ["", _metric_note(frame), _timing_note(frame)]) + "\n"
+    return "\n".join(lines + ["", _metric_note(frame), _family_note(frame), _timing_note(frame)]) + "\n"
+
+
+def _family_macro_average(row: dict, tasks: list[str], families: pd.Series) -> float:
+    """BLURB's suite score: the mean over families of each family's mean task score."""
+    by_family: dict[str, list[float]] = {}
+    for task in tasks:
+        by_family.setdefault(families[task], []).append(row[task])
+    return sum(sum(scores) / len(scores) for scores in by_family.values()) / len(by_family)
+
+
+def _family_note(frame: pd.DataFrame) -> str:
+    families = frame.groupby("family")["task"].unique()
+    listed = "; ".join(f"{family}: {', '.join(sorted(tasks))}" for family, tasks in families.items())
+    return (f"mean: plain mean over tasks; BLURB-style: mean over task families of each family's mean ({listed}). "
+            "Cross-validated tasks: mean over the folds run.")
 
 
 def _row(cells: list[str]) -> str:
@@ -130,7 +148,7 @@ def _timing_note(frame: pd.DataFrame) -> str:
 
 
 def _html(table: pd.DataFrame, tasks: list[str], title: str) -> str:
-    columns = ["model", "parameters", "trainable", *tasks, "mean", "train seconds", "test examples/s", "seeds"]
+    columns = ["model", "parameters", "trainable", *tasks, "mean", "blurb", "train seconds", "test examples/s", "seeds"]
     head = "".join(f"<th onclick=\"sortBy({i})\">{html.escape(c)}</th>" for i, c in enumerate(columns))
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(_cell(row[c]))}</td>" for c in columns) + "</tr>" for _, row in table.iterrows()

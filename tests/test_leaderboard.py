@@ -59,3 +59,22 @@ def test_other_formats(tmp_path):
         assert (tmp_path / f"board.{suffix}").read_text()
     bad = CliRunner().invoke(app, ["leaderboard", str(tmp_path / "results"), "--format", "pdf"])
     assert bad.exit_code == 2 and "unknown leaderboard format" in bad.output
+
+
+def test_blurb_style_score_is_the_mean_of_family_means():
+    results = []
+    for task, family, score in [("n1", "ner", 0.9), ("n2", "ner", 0.7), ("n3", "ner", 0.8), ("r1", "relation", 0.5)]:
+        result = _result("a", task, 1, score)
+        result["task"]["family"] = family
+        results.append(result)
+    table = markdown(results)
+    row = next(line for line in table.splitlines() if line.startswith("| `a`"))
+    assert row.endswith("| 72.50 | 65.00 | 1 |")  # plain mean (90+70+80+50)/4; families (80 + 50)/2
+    assert "BLURB-style" in table and "ner: n1, n2, n3; relation: r1" in table
+
+
+def test_blurb_lite_suite_names_every_built_in_task():
+    from biobench.catalog import task_folders
+    from biobench.suites import get_suite
+
+    assert set(get_suite("blurb-lite").tasks) == set(task_folders())
