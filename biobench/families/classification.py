@@ -33,7 +33,8 @@ class DocumentClassificationFamily(SequenceFamily):
         return super().head_options(labels) | {"problem_type": "multi_label_classification"}
 
     def reduce_logits(self, logits):
-        return (logits > 0).to(logits.dtype)
+        """Which labels are on (positive logit), as integers: evaluation keeps no logits."""
+        return (logits > 0).long()
 
     def target(self, record: DocumentRecord, label_ids: dict[str, int]) -> list[float]:
         target = [0.0] * len(label_ids)
