@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from biobench.errors import BiobenchError
 
@@ -266,7 +266,7 @@ def tasks_list(tasks_dir: TasksDirs = None) -> None:
         from biobench.catalog import task_folders
         from biobench.plugin import Task
 
-        table = Table("task", "family", "format", "version", "description")
+        table = Table(Column("task", no_wrap=True), "family", "format", "version", "description")  # whole names
         for name, folder in sorted(task_folders(tasks_dir or []).items()):
             spec = Task.load(folder).spec
             table.add_row(name, spec.family, spec.format, spec.version, spec.description)
