@@ -77,3 +77,11 @@ def correlation_scores(gold: list[float], predicted: list[float]) -> dict:
     if np.std(gold) == 0 or np.std(predicted) == 0:
         return {"pearson": 0.0, "spearman": 0.0}
     return {"pearson": float(pearsonr(gold, predicted)[0]), "spearman": float(spearmanr(gold, predicted)[0])}
+
+
+def f1_from_counts(totals):
+    """Micro F1 from summed (true positives, predicted, gold) counts; works on stacked totals too."""
+    import numpy as np
+
+    true_positives, predicted, gold = totals[..., 0], totals[..., 1], totals[..., 2]
+    return np.divide(2 * true_positives, predicted + gold, out=np.zeros_like(true_positives), where=predicted + gold > 0)

@@ -217,7 +217,12 @@ class Task:
         ids = {split: read_id_list(self.file(path)) for split, path in derive.ids.items()}
         try:
             return derive_splits(
-                self._read(self.split_files[derive.source]), derive.source, ids, derive.fractions, derive.seed, derive.group_by
+                self._read(self.split_files[derive.source]),
+                derive.source,
+                ids,
+                derive.fractions,
+                derive.seed,
+                derive.group_by,
             )
         except ValueError as error:
             raise DataError(self.yaml_path, f"derive: {error}") from None
@@ -227,7 +232,8 @@ class Task:
         accepted = [name for name in list(inspect.signature(reader).parameters)[1:] if name != "member"]
         for option in self.spec.format_options:
             if option not in accepted:
-                raise DataError(self.yaml_path, str(UnknownNameError(f"option of format {self.spec.format}", option, accepted)))
+                unknown = UnknownNameError(f"option of format {self.spec.format}", option, accepted)
+                raise DataError(self.yaml_path, str(unknown))
         parameters = list(inspect.signature(reader).parameters.values())[1:]
         required = [p.name for p in parameters if p.default is inspect.Parameter.empty and p.name != "member"]
         unset = [name for name in required if self.spec.format_options.get(name) is None]

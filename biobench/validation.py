@@ -21,7 +21,8 @@ def _validate_fold(task: Task) -> str:
     splits = {split: task.records(split) for split in SPLIT_NAMES}
     for split, records in splits.items():
         if not records:
-            raise DataError(task.yaml_path, f"split {split!r} is empty" + (f" in fold {task.fold}" if task.fold else ""))
+            where = f" in fold {task.fold}" if task.fold else ""
+            raise DataError(task.yaml_path, f"split {split!r} is empty{where}")
     records = [record for split_records in splits.values() for record in split_records]
     _check_record_fields(task, records)
     try:

@@ -48,7 +48,8 @@ class DocumentClassificationFamily(SequenceFamily):
     def score(self, records: list[DocumentRecord], predictions: list[list[str]]) -> dict:
         from biobench.metrics import multilabel_scores
 
-        labels = sorted({label for record in records for label in record["labels"]} | {p for ps in predictions for p in ps})
+        gold = {label for record in records for label in record["labels"]}
+        labels = sorted(gold | {label for predicted in predictions for label in predicted})
         return multilabel_scores([record["labels"] for record in records], predictions, labels)
 
     def paired_statistics(self, rows: list[dict]) -> np.ndarray:
@@ -59,8 +60,9 @@ class DocumentClassificationFamily(SequenceFamily):
         )
 
     def main_from_statistics(self, totals: np.ndarray) -> np.ndarray:
-        true_positives, predicted, gold = totals[..., 0], totals[..., 1], totals[..., 2]
-        return np.divide(2 * true_positives, predicted + gold, out=np.zeros_like(true_positives), where=predicted + gold > 0)
+        from biobench.metrics import f1_from_counts
+
+        return f1_from_counts(totals)
 
 
 CLASSIFICATION = DocumentClassificationFamily()

@@ -17,6 +17,7 @@ from biobench.families.base import Features
 from biobench.plugin import MetricSpec
 from biobench.records import SpanQuestionRecord
 
+MODEL_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 MAX_ANSWER_TOKENS = 30
 TOP_CANDIDATES = 20
 
@@ -66,9 +67,10 @@ class ExtractiveQaFamily:
         features = Features(inputs=[])
         for row, index in enumerate(encodings["overflow_to_sample_mapping"]):
             sequence_ids = encodings.sequence_ids(row)
-            offsets = [list(span) if sequence_ids[k] == 1 else None for k, span in enumerate(encodings["offset_mapping"][row])]
+            spans = encodings["offset_mapping"][row]
+            offsets = [list(span) if sequence_ids[k] == 1 else None for k, span in enumerate(spans)]
             start, end = _answer_tokens(records[index]["answers"], offsets)
-            inputs = {key: encodings[key][row] for key in encodings.keys() if key in ("input_ids", "attention_mask", "token_type_ids")}
+            inputs = {key: encodings[key][row] for key in MODEL_INPUTS if key in encodings}
             features.inputs.append(inputs | {"start_positions": start, "end_positions": end})
             features.origins.append(WindowOrigin(int(index), offsets))
         return features
@@ -105,8 +107,10 @@ class ExtractiveQaFamily:
 
 def _short_questions(questions: list[str], tokenizer, limit: int) -> list[str]:
     """Questions cut to at most ``limit`` sub-words, so every window keeps room for context."""
-    encodings = tokenizer(questions, add_special_tokens=False, truncation=True, max_length=limit, return_offsets_mapping=True)
-    return [question[: spans[-1][1]] if spans else question for question, spans in zip(questions, encodings["offset_mapping"])]
+    encodings = tokenizer(
+        questions, add_special_tokens=False, truncation=True, max_length=limit, return_offsets_mapping=True
+    )
+    return [q[: spans[-1][1]] if spans else q for q, spans in zip(questions, encodings["offset_mapping"])]
 
 
 def _answer_tokens(answers, offsets: list[list[int] | None]) -> tuple[int, int]:

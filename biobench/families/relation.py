@@ -43,8 +43,9 @@ class RelationFamily(SequenceFamily):
         )
 
     def main_from_statistics(self, totals: np.ndarray) -> np.ndarray:
-        true_positives, predicted, gold = totals[..., 0], totals[..., 1], totals[..., 2]
-        return np.divide(2 * true_positives, predicted + gold, out=np.zeros_like(true_positives), where=predicted + gold > 0)
+        from biobench.metrics import f1_from_counts
+
+        return f1_from_counts(totals)
 
 
 RELATION = RelationFamily()

@@ -172,7 +172,8 @@ def _candidates(types: dict[str, str], pair_types: list[list[str]]):
 
 def _marked(text: str, head: list[tuple[int, int]], tail: list[tuple[int, int]]) -> str:
     """The text with every non-overlapping mention of the head and tail entity wrapped in markers."""
-    spans = sorted([(s, e, HEAD_MARKERS) for s, e in head] + [(s, e, TAIL_MARKERS) for s, e in tail], key=lambda x: (x[0], -x[1]))
+    marked = [(s, e, HEAD_MARKERS) for s, e in head] + [(s, e, TAIL_MARKERS) for s, e in tail]
+    spans = sorted(marked, key=lambda span: (span[0], -span[1]))
     pieces, position = [], 0
     for start, end, (opening, closing) in spans:
         if start < position:

@@ -28,7 +28,8 @@ def read_biosses_docx(path: Path, scores_file: Path) -> list[SimilarityRecord]:
             raise DataError(scores_file, f"pair {number}: scores {scores[number]} are not numbers") from None
         if not values or not all(0 <= value <= 4 for value in values):
             raise DataError(scores_file, f"pair {number}: scores {scores[number]} are not 0-4")
-        records.append({"id": number, "text_a": text_a.strip(), "text_b": text_b.strip(), "score": sum(values) / len(values)})
+        score = sum(values) / len(values)
+        records.append({"id": number, "text_a": text_a.strip(), "text_b": text_b.strip(), "score": score})
     if not records:
         raise DataError(path, "no sentence pairs: the split is empty")
     return records

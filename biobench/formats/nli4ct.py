@@ -31,11 +31,13 @@ def read_nli4ct_zip(path: Path, member: str, trials_folder: str = "Complete_data
             if missing:
                 raise DataError(f"{path}!{member}", f"statement {uuid}: missing key(s) {missing}")
             evidence = [
-                f"{role} trial: " + _section(archive, trials, trials_folder, entry[key], entry["Section_id"], path, uuid)
+                f"{role} trial: "
+                + _section(archive, trials, trials_folder, entry[key], entry["Section_id"], path, uuid)
                 for role, key in (("Primary", "Primary_id"), ("Secondary", "Secondary_id"))
                 if entry.get(key)
             ]
-            records.append({"id": uuid, "text_a": entry["Statement"], "text_b": " ".join(evidence), "label": entry["Label"]})
+            text_b = " ".join(evidence)
+            records.append({"id": uuid, "text_a": entry["Statement"], "text_b": text_b, "label": entry["Label"]})
     if not records:
         raise DataError(f"{path}!{member}", "no statements: the split is empty")
     return records
@@ -55,7 +57,8 @@ def _section(archive, trials: dict, folder: str, trial_id: str, section: str, pa
         try:
             trials[trial_id] = _json_member(archive, f"{folder}/{trial_id}.json", path)
         except DataError:
-            raise DataError(path, f"statement {uuid}: trial {trial_id} has no report {folder}/{trial_id}.json") from None
+            problem = f"statement {uuid}: trial {trial_id} has no report {folder}/{trial_id}.json"
+            raise DataError(path, problem) from None
     lines = trials[trial_id].get(section)
     if lines is None:
         raise DataError(path, f"statement {uuid}: trial {trial_id} has no section {section!r}")

@@ -29,4 +29,5 @@ def _record(pmid: str, entry: dict, path: Path) -> QuestionRecord:
         raise DataError(path, f"question {pmid}: missing key(s) {missing}")
     if entry["final_decision"] not in ANSWERS:
         raise DataError(path, f"question {pmid}: answer {entry['final_decision']!r} is not one of {list(ANSWERS)}")
-    return {"id": pmid, "question": entry["QUESTION"], "context": " ".join(entry["CONTEXTS"]), "label": entry["final_decision"]}
+    context = " ".join(entry["CONTEXTS"])
+    return {"id": pmid, "question": entry["QUESTION"], "context": context, "label": entry["final_decision"]}

@@ -24,7 +24,8 @@ def read_squad_json(path: Path, offset_tolerance: int = 0) -> list[SpanQuestionR
     for number, article in enumerate(data):
         for paragraph in article.get("paragraphs", []):
             document = str(paragraph.get("document_id", article.get("title", number)))
-            records += [_question(qa, paragraph["context"], document, path, offset_tolerance) for qa in paragraph.get("qas", [])]
+            for qa in paragraph.get("qas", []):
+                records.append(_question(qa, paragraph["context"], document, path, offset_tolerance))
     if not records:
         raise DataError(path, "no questions: the split is empty")
     return records
@@ -38,12 +39,14 @@ def _question(qa: dict, context: str, document: str, path: Path, tolerance: int)
         if anchored is None:
             found = context[start : start + len(text)] if isinstance(start, int) else ""
             raise DataError(
-                path, f"question {qa.get('id')}: answer {text[:40]!r} at {start} does not match the context ({found[:40]!r})"
+                path,
+                f"question {qa.get('id')}: answer {text[:40]!r} at {start} does not match the context ({found[:40]!r})",
             )
         answers.append({"text": text, "start": anchored})
     if not answers:
         raise DataError(path, f"question {qa.get('id')}: no answer")
-    return {"id": str(qa["id"]), "question": qa["question"], "context": context, "answers": answers, "document": document}
+    identifier = str(qa["id"])
+    return {"id": identifier, "question": qa["question"], "context": context, "answers": answers, "document": document}
 
 
 def _anchored(context: str, text: str, start: int, tolerance: int) -> int | None:
