@@ -67,6 +67,17 @@ def test_hoc_counts_and_members_as_published():
     assert len({label for r in records for label in r["labels"]}) == 10
 
 
+def test_hoc_member_list_ties_to_the_manifest_aggregate():
+    """MANIFEST.md: sha256 of the sorted hoc/ lines of SHA256SUMS (members, LICENSE, README.md)."""
+    import hashlib
+
+    folder = TASKS / "hoc"
+    lines = (folder / "data" / "hoc-members.sha256").read_text().splitlines()
+    lines += [f"{sha256(folder / 'LICENSE')}  hoc/LICENSE", f"{sha256(folder / 'README-source.md')}  hoc/README.md"]
+    digest = hashlib.sha256(("\n".join(sorted(lines)) + "\n").encode()).hexdigest()
+    assert digest == "8325c593248ed9a9df7374b8b2f7c142ef730784727962599387adb9c1bbb2e8"
+
+
 def test_hoc_label_groups_must_match_sentences(tmp_path):
     broken = tmp_path / "hoc.zip"
     with zipfile.ZipFile(broken, "w") as archive:
