@@ -88,7 +88,9 @@ class Distiller:
         )
         self.state = DistillationState()
 
-    def run(self, output_dir: Path, progress: Progress = Silent(), max_seconds: float | None = None) -> DistillationState:
+    def run(
+        self, output_dir: Path, progress: Progress = Silent(), max_seconds: float | None = None
+    ) -> DistillationState:
         """Train until ``settings.steps`` (or ``max_seconds`` more), checkpointing into ``output_dir``."""
         progress.start("distilling", total=self.settings.steps)
         progress.advance(self.state.step)
