@@ -8,6 +8,7 @@ A subclass says which text(s) of a record go in (``texts``), what the target is
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 import numpy as np
@@ -15,14 +16,15 @@ import numpy as np
 from biobench.families.base import Features, classification_head_options
 
 
-class SequenceFamily:
+class SequenceFamily(ABC):
     """Single-label classification of a text or a text pair; subclasses change what differs."""
 
     auto_class = "AutoModelForSequenceClassification"
     label_field = "label"
 
+    @abstractmethod
     def texts(self, record: dict) -> tuple[str, ...]:
-        raise NotImplementedError
+        """The text, or the text pair, that the model reads for ``record``."""
 
     def label_names(self, records: list[dict], declared: list[str] | None) -> list[str]:
         """The declared labels (checked against the data), else the sorted labels found."""
