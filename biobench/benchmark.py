@@ -52,27 +52,32 @@ def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0
         raise BiobenchError("--recursions applies to MiniALBERT models only")
     for card in cards:
         for task in tasks:
-            defaults = task.spec.hyperparameters
             for seed in seeds:
-                config = TrainingConfig(
-                    seed=seed,
-                    epochs=overrides.epochs if overrides.epochs is not None else defaults.epochs,
-                    lr=overrides.lr if overrides.lr is not None else _default_lr(defaults.lr, overrides.tuning),
-                    batch_size=overrides.batch_size or defaults.batch_size,
-                    max_length=overrides.max_length or task.spec.max_length,
-                    scheduler=defaults.scheduler,
-                    warmup_ratio=defaults.warmup_ratio,
-                    weight_decay=defaults.weight_decay,
-                    max_train_examples=overrides.max_train_examples,
-                    precision=overrides.precision,
-                    tuning=overrides.tuning,
-                    recursions=overrides.recursions,
-                )
+                config = _training_config(task, seed, overrides)
                 digest = config_hash(_identity(card, task, config))
                 path = store.path(card.name, task.name, seed, variant_marks(config.as_dict()), task.fold)
                 runs.append(PlannedRun(card, task, seed, config, path, digest))
     index, count = shard
     return runs[index::count]
+
+
+def _training_config(task: Task, seed: int, overrides: Overrides) -> TrainingConfig:
+    """The task's defaults with the command line's overrides on top."""
+    defaults = task.spec.hyperparameters
+    return TrainingConfig(
+        seed=seed,
+        epochs=overrides.epochs if overrides.epochs is not None else defaults.epochs,
+        lr=overrides.lr if overrides.lr is not None else _default_lr(defaults.lr, overrides.tuning),
+        batch_size=overrides.batch_size or defaults.batch_size,
+        max_length=overrides.max_length or task.spec.max_length,
+        scheduler=defaults.scheduler,
+        warmup_ratio=defaults.warmup_ratio,
+        weight_decay=defaults.weight_decay,
+        max_train_examples=overrides.max_train_examples,
+        precision=overrides.precision,
+        tuning=overrides.tuning,
+        recursions=overrides.recursions,
+    )
 
 
 def _default_lr(task_lr: float, tuning: str) -> float:

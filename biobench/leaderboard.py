@@ -1,6 +1,6 @@
 """Leaderboards from result files only: models x tasks, mean ± std over seeds.
 
-``summary`` turns result files into one row per model; ``render`` writes that
+``summary`` turns the results frame into one row per model; ``render`` writes that
 as markdown, CSV, JSON or a static HTML page (sortable table + score-vs-size plot).
 """
 
@@ -42,9 +42,8 @@ def _model_label(result: Result) -> str:
     return result["model"]["name"] + (f" ({', '.join(marks)})" if marks else "")
 
 
-def summary(results: list[Result]) -> tuple[pd.DataFrame, list[str]]:
-    """One row per model: per-task mean/std/runs (scores x100), the mean over tasks, efficiency; and the tasks."""
-    frame = results_frame(results)
+def summary(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """One row per model of ``results_frame``: per-task mean/std/runs (x100), means, efficiency; and the tasks."""
     tasks = sorted(frame["task"].unique())
     families = frame.groupby("task")["family"].first()
     rows = []
@@ -73,21 +72,22 @@ def summary(results: list[Result]) -> tuple[pd.DataFrame, list[str]]:
 def render(results: list[Result], fmt: str = "md", title: str = "biobench leaderboard") -> str:
     if not results:
         return {"md": f"# {title}\n\nNo results found.\n", "csv": "", "json": "[]\n"}.get(fmt, f"<p>No results found.</p>\n")
-    table, tasks = summary(results)
+    frame = results_frame(results)
+    table, tasks = summary(frame)
     if fmt == "csv":
         return table.to_csv(index=False, float_format="%.4f")
     if fmt == "json":
         return table.to_json(orient="records", indent=2) + "\n"
     if fmt == "html":
         return _html(table, tasks, title)
-    return markdown_table(table, tasks, results, title)
+    return markdown_table(table, tasks, frame, title)
 
 
 def markdown(results: list[Result], title: str = "biobench leaderboard") -> str:
     return render(results, "md", title)
 
 
-def markdown_table(table: pd.DataFrame, tasks: list[str], results: list[Result], title: str) -> str:
+def markdown_table(table: pd.DataFrame, tasks: list[str], frame: pd.DataFrame, title: str) -> str:
     header = ["model", "parameters", "trainable", "precision", *tasks, "mean", "BLURB-style", "seeds"]
     lines = [f"# {title}", "", _row(header), _row(["---"] * len(header))]
     for _, row in table.iterrows():
@@ -95,7 +95,6 @@ def markdown_table(table: pd.DataFrame, tasks: list[str], results: list[Result],
         cells += [_mean_std(row[task], row[f"{task} std"]) for task in tasks]
         cells += [_number(row["mean"]), _number(row["blurb"]), row["seeds"]]
         lines.append(_row(cells))
-    frame = results_frame(results)
     return "\n".join(lines + ["", _metric_note(frame), _family_note(frame), _timing_note(frame)]) + "\n"
 
 
