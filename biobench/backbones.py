@@ -32,10 +32,16 @@ def load_tokenizer(card: ModelCard):
 
 
 def load_model(card: ModelCard, auto_class: str, head_options: dict):
-    """The card's weights under a fresh task head of ``auto_class`` (``head_options``: num_labels, ...)."""
+    """The card's weights under a fresh task head of ``auto_class`` (``head_options``: num_labels, ...).
+
+    Weights are loaded in float32 whatever their stored dtype (a half-precision
+    checkpoint is fine-tuned in full precision; ``--precision bf16`` autocasts).
+    """
     import transformers
 
-    options = dict(head_options, revision=card.revision, trust_remote_code=card.trust_remote_code)
+    options = dict(
+        head_options, revision=card.revision, trust_remote_code=card.trust_remote_code, dtype=torch.float32
+    )
     try:
         if card.kind == "minialbert":
             return _load_minialbert(card, auto_class, options)
@@ -49,7 +55,7 @@ def _load_minialbert(card: ModelCard, auto_class: str, options: dict):
     import biobench.minialbert as minialbert
     from biobench.minialbert.loading import load_minialbert
 
-    task_class = getattr(minialbert, auto_class.replace("AutoModel", "MiniAlbert"))
+    task_class = getattr(minialbert, "MiniAlbertModel" if auto_class == "AutoModel" else auto_class.replace("AutoModel", "MiniAlbert"))
     options.pop("trust_remote_code")
     return load_minialbert(card.location(), task_class, **options)
 
@@ -64,3 +70,13 @@ def count_parameters(model: torch.nn.Module) -> ParameterCounts:
             unique += parameter.numel()
             trainable += parameter.numel() if parameter.requires_grad else 0
     return ParameterCounts(total, unique, trainable)
+
+
+def export_encoder(card: ModelCard, output_dir, dtype: str = "float32") -> ParameterCounts:
+    """Save the card's encoder alone (no pre-training head) with its tokenizer, e.g. to ship a student."""
+    if dtype not in ("float32", "float16", "bfloat16"):
+        raise BiobenchError(f"unknown dtype {dtype!r}: float32, float16 or bfloat16")
+    model = load_model(card, "AutoModel", {})
+    model.to(getattr(torch, dtype)).save_pretrained(output_dir)
+    load_tokenizer(card).save_pretrained(output_dir)
+    return count_parameters(model)

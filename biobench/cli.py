@@ -82,7 +82,8 @@ def run(
 ) -> None:
     """Fine-tune and evaluate models on tasks, several seeds, and write a leaderboard.
 
-    With no options: the quick suite on the embedded MiniLM-L6 (offline). Finished
+    With no options: the quick suite, the embedded MiniLM-L6 and the MiniALBERT
+    student distilled from it, on NCBI-disease (offline). Finished
     runs with the same configuration are skipped, so an interrupted run resumes.
     """
     with user_errors():
@@ -348,6 +349,22 @@ def models_show(name: Annotated[str, typer.Argument(help="Model card name, Hub i
         card = resolve_model(name, model_cards())
         console.print(yaml.safe_dump(card.model_dump(exclude_none=True), sort_keys=False), markup=False, highlight=False)
         console.print(f"loads from: {card.location()}", markup=False, highlight=False)
+
+
+@models_app.command("export")
+def models_export(
+    name: Annotated[str, typer.Argument(help="Model card name, Hub id or local directory (e.g. a distilled student).")],
+    output: Annotated[Path, typer.Argument(help="Folder to write the encoder and tokenizer to.")],
+    dtype: Annotated[str, typer.Option(help="Stored precision: float32 | float16 | bfloat16 (loading always upcasts to float32).")] = "float32",
+) -> None:
+    """Save a model's encoder without its pre-training head (smaller; loads with --model FOLDER)."""
+    with user_errors():
+        from biobench.backbones import export_encoder
+        from biobench.catalog import model_cards
+        from biobench.model_cards import resolve_model
+
+        counts = export_encoder(resolve_model(name, model_cards()), output, dtype)
+        console.print(f"[green]saved[/green] {output}: {counts.unique:,} unique parameters, {dtype}", highlight=False)
 
 
 import biobench.cli_distill  # noqa: E402,F401  (registers `biobench distill` on `app`)

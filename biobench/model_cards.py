@@ -1,8 +1,9 @@
 """Model cards: the built-in ``models/*.yaml``, a Hub id, or a local directory.
 
 A card says how to load a model (``kind``) and from where (``source``): a Hub
-id, a local path, or ``package:MODULE/PATH`` for weights shipped inside an
-installed Python package (the embedded, offline default).
+id, a local path (``./NAME`` is relative to the card's folder, e.g. a student
+shipped beside its card), or ``package:MODULE/PATH`` for weights shipped inside
+an installed Python package (the embedded, offline default).
 """
 
 from __future__ import annotations
@@ -59,11 +60,21 @@ def resolve_source(source: str) -> str:
 def load_cards(folder: Path) -> dict[str, ModelCard]:
     cards = {}
     for path in sorted(folder.glob("*.yaml")):
-        card = load_yaml_spec(path, ModelCard)
+        card = _relative_to(load_yaml_spec(path, ModelCard), path.parent)
         if card.name in cards:
             raise BiobenchError(f"{path}: model card {card.name!r} is defined twice")
         cards[card.name] = card
     return cards
+
+
+def _relative_to(card: ModelCard, folder: Path) -> ModelCard:
+    """The card with ``./``-relative sources made absolute against ``folder``."""
+    paths = {
+        field: str((folder / value).resolve())
+        for field, value in (("source", card.source), ("tokenizer", card.tokenizer))
+        if value and value.startswith("./")
+    }
+    return card.model_copy(update=paths)
 
 
 def resolve_model(reference: str, cards: dict[str, ModelCard]) -> ModelCard:

@@ -1,10 +1,12 @@
 from pathlib import Path
 
 import pytest
+import torch
 
 from biobench import catalog
+from biobench.backbones import count_parameters, export_encoder, load_model
 from biobench.errors import BiobenchError, UnknownNameError
-from biobench.model_cards import resolve_model
+from biobench.model_cards import load_cards, resolve_model
 from builders import write_plugin
 
 
@@ -55,3 +57,33 @@ def test_model_cards_and_resolution(tiny_bert):
     assert resolve_model("nlpie/bio-miniALBERT-128", cards).kind == "minialbert"
     with pytest.raises(UnknownNameError, match="did you mean 'minilm-l6'"):
         resolve_model("minilm-l7", cards)
+
+
+def test_card_sources_starting_with_dot_are_relative_to_the_card(tmp_path):
+    (tmp_path / "student.yaml").write_text("name: student\nkind: minialbert\nsource: ./student\n")
+    card = load_cards(tmp_path)["student"]
+    assert card.location() == str((tmp_path / "student").resolve())
+
+
+def test_export_keeps_the_encoder_in_half_precision_and_reloads_in_float32(tmp_path, tiny_bert):
+    card = resolve_model(str(tiny_bert), {})
+    counts = export_encoder(card, tmp_path / "exported", "float16")
+    assert (tmp_path / "exported" / "tokenizer.json").is_file()
+    original = load_model(card, "AutoModel", {})
+    exported = load_model(resolve_model(str(tmp_path / "exported"), {}), "AutoModel", {})
+    assert counts.unique == count_parameters(exported).unique
+    weights = dict(exported.named_parameters())
+    for name, parameter in original.named_parameters():
+        assert weights[name].dtype == torch.float32
+        if name.startswith("pooler"):  # not in the tiny checkpoint: freshly initialised at each load
+            continue
+        assert torch.allclose(weights[name], parameter.half().float())
+
+
+def test_the_shipped_student_loads_offline_at_under_30_percent_of_its_teacher():
+    cards = catalog.model_cards()
+    student = load_model(cards["minialbert-minilm-l6"], "AutoModel", {})
+    teacher = load_model(cards["minilm-l6"], "AutoModel", {})
+    assert student.config.model_type == "minialbert" and next(student.parameters()).dtype == torch.float32
+    assert count_parameters(student).unique == 6_032_160
+    assert count_parameters(student).unique <= 0.30 * count_parameters(teacher).unique

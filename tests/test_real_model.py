@@ -9,7 +9,7 @@ from biobench.cli import app
 
 def test_minilm_learns_ncbi_disease_from_400_sentences(tmp_path):
     result = CliRunner().invoke(app, [
-        "run", "--task", "ncbi-disease", "--max-train-examples", "400", "--epochs", "2", "--lr", "1e-4",
+        "run", "--model", "minilm-l6", "--task", "ncbi-disease", "--max-train-examples", "400", "--epochs", "2", "--lr", "1e-4",
         "--precision", "fp32", "--output", str(tmp_path),
     ])
     assert result.exit_code == 0, result.output
