@@ -96,6 +96,8 @@ def run(
         cards_by_name = model_cards()
         cards = [resolve_model(name, cards_by_name) for name in (model or chosen.models)]
         tasks = [one for name in (task or chosen.tasks) for one in load_task(name, tasks_dir or []).with_folds(fold or [])]
+        if fold and not any(loaded.fold for loaded in tasks):
+            raise BiobenchError("--fold: none of the selected tasks is cross-validated (gad and euadr are)")
         for loaded in tasks:  # every data problem surfaces before hours of training
             validate_task(loaded)
         seed_list = _seeds(seeds, seed)

@@ -92,6 +92,8 @@ def _one_line_error(result, *fragments):
     (["run", "--model", "minilm-l7"], ["unknown model", "did you mean 'minilm-l6'"]),
     (["run", "--suite", "quik"], ["unknown suite 'quik'", "did you mean 'quick'"]),
     (["run", "--shard", "3/2"], ["--shard"]),
+    (["run", "--task", "ncbi-disease", "--fold", "2"], ["--fold", "none of the selected tasks is cross-validated"]),
+    (["run", "--task", "gad", "--fold", "11"], ["unknown fold of task gad '11'"]),
     (["tasks", "show", "bc2"], ["unknown task 'bc2'"]),
     (["leaderboard", "no-such-folder"], ["does not exist"]),
 ])
