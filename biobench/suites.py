@@ -21,7 +21,7 @@ SUITES = {
         Suite(
             "quick",
             "The default run: the embedded MiniLM-L6 and its distilled MiniALBERT student on NCBI-disease"
-            " (about 12 minutes on 2 CPU cores).",
+            " (about 9 minutes on 2 CPU cores).",
             ("ncbi-disease",),
             ("minilm-l6", "minialbert-minilm-l6"),  # the embedded teacher and its distilled student
         ),
