@@ -55,7 +55,8 @@ def _load_minialbert(card: ModelCard, auto_class: str, options: dict):
     import biobench.minialbert as minialbert
     from biobench.minialbert.loading import load_minialbert
 
-    task_class = getattr(minialbert, "MiniAlbertModel" if auto_class == "AutoModel" else auto_class.replace("AutoModel", "MiniAlbert"))
+    # AutoModel -> MiniAlbertModel, AutoModelForX -> MiniAlbertForX
+    task_class = getattr(minialbert, auto_class.replace("AutoModelFor", "MiniAlbertFor").replace("AutoModel", "MiniAlbertModel"))
     options.pop("trust_remote_code")
     return load_minialbert(card.location(), task_class, **options)
 
