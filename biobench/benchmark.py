@@ -33,6 +33,7 @@ class Overrides:
     precision: str = "fp32"
     tuning: str = "full"
     recursions: int | None = None
+    pooling: str = "cls"  # mean: a mean-pooled head for sentence-level families
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0
     runs = []
     if overrides.recursions and any(card.kind != "minialbert" for card in cards):
         raise BiobenchError("--recursions applies to MiniALBERT models only")
+    if overrides.pooling != "cls" and not any(_sentence_level(task) for task in tasks):
+        raise BiobenchError(f"--pooling {overrides.pooling}: none of the selected tasks is sentence-level")
     for card in cards:
         for task in tasks:
             for seed in seeds:
@@ -77,7 +80,13 @@ def _training_config(task: Task, seed: int, overrides: Overrides) -> TrainingCon
         precision=overrides.precision,
         tuning=overrides.tuning,
         recursions=overrides.recursions,
+        pooling=overrides.pooling if overrides.pooling != "cls" and _sentence_level(task) else None,
     )
+
+
+def _sentence_level(task: Task) -> bool:
+    """Whether the task reads one answer per input off a pooled vector (the pooling choice applies)."""
+    return task.family.auto_class == "AutoModelForSequenceClassification"
 
 
 def _default_lr(task_lr: float, tuning: str) -> float:

@@ -75,6 +75,7 @@ def run(
     adapter_tuning: Annotated[bool, typer.Option("--adapter-tuning", help="Train only bottleneck adapters and the task head (MiniALBERT's own adapters; Houlsby adapters inserted into BERT-style models).")] = False,
     peft: Annotated[Optional[str], typer.Option(help="lora: train LoRA matrices (query, value) and the task head through peft.")] = None,
     recursions: Annotated[Optional[int], typer.Option(help="MiniALBERT: fine-tune and evaluate with only the first k recursions.")] = None,
+    pooling: Annotated[str, typer.Option(help="Sentence-level tasks: cls (the model's own [CLS] head) or mean (a head on the mean of the token vectors, for sentence-embedding models).")] = "cls",
     output: Annotated[Path, typer.Option("--output", "-o", help="Results folder: one JSON (+ predictions JSONL) per model, task and seed.")] = Path("results"),
     leaderboard: Annotated[Optional[Path], typer.Option(help="Where to write the markdown leaderboard. Default: OUTPUT/leaderboard.md.")] = None,
     shard: Annotated[str, typer.Option(help="Run only shard I of N of the run matrix, e.g. 2/4 (for job arrays).")] = "1/1",
@@ -123,6 +124,14 @@ def _tuning(adapter_tuning: bool, peft: str | None) -> str:
     return "adapters" if adapter_tuning else (peft or "full")
 
 
+def _pooling(pooling: str) -> str:
+    from biobench.mean_pooling import POOLINGS
+
+    if pooling not in POOLINGS:
+        raise BiobenchError(f"--pooling {pooling!r}: choose {' or '.join(POOLINGS)}")
+    return pooling
+
+
 def _parse_shard(text: str) -> tuple[int, int]:
     try:
         index, count = (int(part) for part in text.split("/"))
@@ -152,6 +161,7 @@ def _run_matrix(cards, tasks, seeds, options, shard) -> None:
         precision=resolve_precision(options["precision"]),
         tuning=_tuning(options["adapter_tuning"], options["peft"]),
         recursions=options["recursions"],
+        pooling=_pooling(options["pooling"]),
     )
     store = ResultStore(options["output"])
     runs = plan(cards, tasks, seeds, overrides, store, shard)

@@ -19,6 +19,7 @@ from biobench.backbones import ParameterCounts, count_parameters, load_model, lo
 from biobench.errors import DataError
 from biobench.families.base import Features
 from biobench.feature_cache import cached_features, feature_key
+from biobench.mean_pooling import MeanPooledClassifier
 from biobench.model_cards import ModelCard
 from biobench.plugin import Task
 from biobench.progress import Progress, Silent
@@ -44,9 +45,14 @@ class TrainingConfig:
     precision: str = "fp32"  # fp32 | bf16 (autocast)
     tuning: str = "full"  # full | adapters | lora (see biobench.tuning)
     recursions: int | None = None  # MiniALBERT: run only the first k recursions
+    pooling: str | None = None  # sentence-level families: "mean" replaces the [CLS] head
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """The fields; ``pooling`` only when set, so results from before it existed keep their hash."""
+        fields = asdict(self)
+        if fields["pooling"] is None:
+            del fields["pooling"]
+        return fields
 
 
 @dataclass
@@ -77,8 +83,7 @@ def fine_tune_and_evaluate(
     features = {split: _featurize(task, records[split], tokenizer, config, labels, split, progress) for split in SPLITS}
 
     set_seed(config.seed)
-    options = family.head_options(labels) | ({"recursions": config.recursions} if config.recursions else {})
-    model = apply_tuning(load_model(card, family.auto_class, options), config.tuning, card.kind)
+    model = apply_tuning(_task_model(card, family, labels, config), config.tuning, card.kind)
     with tempfile.TemporaryDirectory(prefix="biobench-") as work_dir:
         trainer = _trainer(task, model, tokenizer, features, records, labels, config, Path(work_dir), progress)
         clock = time.perf_counter()
@@ -105,6 +110,14 @@ def fine_tune_and_evaluate(
         peak_memory_mb=_peak_memory_mb(),
         best_epoch=_best_epoch(trainer),
     )
+
+
+def _task_model(card: ModelCard, family, labels: list[str], config: TrainingConfig):
+    """The card's encoder under a fresh head for ``family``: its own, or a mean-pooled one."""
+    depth = {"recursions": config.recursions} if config.recursions else {}
+    if config.pooling == "mean":
+        return MeanPooledClassifier(load_model(card, "AutoModel", depth), family.head_options(labels))
+    return load_model(card, family.auto_class, family.head_options(labels) | depth)
 
 
 def _subsample(records: list[dict], limit: int | None) -> list[dict]:

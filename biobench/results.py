@@ -85,6 +85,8 @@ def variant_marks(hyperparameters: dict[str, Any]) -> list[str]:
     marks = [hyperparameters["tuning"]] if hyperparameters.get("tuning", "full") != "full" else []
     if hyperparameters.get("recursions"):
         marks.append(f"{hyperparameters['recursions']} recursions")
+    if hyperparameters.get("pooling"):
+        marks.append(f"{hyperparameters['pooling']} pooling")
     return marks
 
 
