@@ -33,7 +33,7 @@ class Overrides:
     precision: str = "fp32"
     tuning: str = "full"
     recursions: int | None = None
-    pooling: str = "cls"  # mean: a mean-pooled head for sentence-level families
+    pooling: str = "auto"  # sentence-level families: auto (the model's own), cls or mean
 
 
 @dataclass(frozen=True)
@@ -51,12 +51,12 @@ def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0
     runs = []
     if overrides.recursions and any(card.kind != "minialbert" for card in cards):
         raise BiobenchError("--recursions applies to MiniALBERT models only")
-    if overrides.pooling != "cls" and not any(_sentence_level(task) for task in tasks):
+    if overrides.pooling == "mean" and not any(_sentence_level(task) for task in tasks):
         raise BiobenchError(f"--pooling {overrides.pooling}: none of the selected tasks is sentence-level")
     for card in cards:
         for task in tasks:
             for seed in seeds:
-                config = _training_config(task, seed, overrides)
+                config = _training_config(task, seed, overrides, card)
                 digest = config_hash(_identity(card, task, config))
                 path = store.path(card.name, task.name, seed, variant_marks(config.as_dict()), task.fold)
                 runs.append(PlannedRun(card, task, seed, config, path, digest))
@@ -64,7 +64,7 @@ def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0
     return runs[index::count]
 
 
-def _training_config(task: Task, seed: int, overrides: Overrides) -> TrainingConfig:
+def _training_config(task: Task, seed: int, overrides: Overrides, card: ModelCard) -> TrainingConfig:
     """The task's defaults with the command line's overrides on top."""
     defaults = task.spec.hyperparameters
     return TrainingConfig(
@@ -80,8 +80,16 @@ def _training_config(task: Task, seed: int, overrides: Overrides) -> TrainingCon
         precision=overrides.precision,
         tuning=overrides.tuning,
         recursions=overrides.recursions,
-        pooling=overrides.pooling if overrides.pooling != "cls" and _sentence_level(task) else None,
+        pooling=_pooling(overrides.pooling, card) if _sentence_level(task) else None,
     )
+
+
+def _pooling(requested: str, card: ModelCard) -> str | None:
+    """``mean``, or ``None`` for the model's own ``[CLS]`` head (recorded as before the option existed)."""
+    from biobench.mean_pooling import declared_pooling
+
+    pooling = declared_pooling(card.location(), card.revision) if requested == "auto" else requested
+    return "mean" if pooling == "mean" else None
 
 
 def _sentence_level(task: Task) -> bool:

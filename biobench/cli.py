@@ -75,7 +75,7 @@ def run(
     adapter_tuning: Annotated[bool, typer.Option("--adapter-tuning", help="Train only bottleneck adapters and the task head (MiniALBERT's own adapters; Houlsby adapters inserted into BERT-style models).")] = False,
     peft: Annotated[Optional[str], typer.Option(help="lora: train LoRA matrices (query, value) and the task head through peft.")] = None,
     recursions: Annotated[Optional[int], typer.Option(help="MiniALBERT: fine-tune and evaluate with only the first k recursions.")] = None,
-    pooling: Annotated[str, typer.Option(help="Sentence-level tasks: cls (the model's own [CLS] head) or mean (a head on the mean of the token vectors, for sentence-embedding models).")] = "cls",
+    pooling: Annotated[str, typer.Option(help="Sentence-level tasks: cls (the model's own [CLS] head), mean (a head on the mean of the token vectors) or auto: mean for sentence-transformers models pooled that way, else cls.")] = "auto",
     output: Annotated[Path, typer.Option("--output", "-o", help="Results folder: one JSON (+ predictions JSONL) per model, task and seed.")] = Path("results"),
     leaderboard: Annotated[Optional[Path], typer.Option(help="Where to write the markdown leaderboard. Default: OUTPUT/leaderboard.md.")] = None,
     shard: Annotated[str, typer.Option(help="Run only shard I of N of the run matrix, e.g. 2/4 (for job arrays).")] = "1/1",
@@ -128,7 +128,7 @@ def _pooling(pooling: str) -> str:
     from biobench.mean_pooling import POOLINGS
 
     if pooling not in POOLINGS:
-        raise BiobenchError(f"--pooling {pooling!r}: choose {' or '.join(POOLINGS)}")
+        raise BiobenchError(f"--pooling {pooling!r}: choose {', '.join(POOLINGS)}")
     return pooling
 
 

@@ -5,14 +5,20 @@ were trained to be read by mean pooling; their ``[CLS]`` vector and pooler carry
 little. ``--pooling mean`` puts a fresh linear head (dropout first) on the
 attention-masked mean of the encoder's last hidden states, with transformers'
 own sequence-classification loss (cross-entropy, BCE or MSE by ``problem_type``).
+``--pooling auto`` (the default) reads a model's own pooling from its
+sentence-transformers files (``modules.json`` -> the Pooling module's config).
 """
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import torch
 from torch import nn
 
-POOLINGS = ("cls", "mean")
+POOLINGS = ("auto", "cls", "mean")
+SENTENCE_TRANSFORMERS_POOLING = "sentence_transformers.models.Pooling"
 
 
 class MeanPooledClassifier(nn.Module):
@@ -54,3 +60,29 @@ def masked_mean(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Ten
     """The mean over the positions where ``attention_mask`` is 1 (batch x length x width -> batch x width)."""
     weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
     return (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1.0)
+
+
+def declared_pooling(location: str, revision: str | None = None) -> str:
+    """``mean`` where the model is a sentence-transformers model pooled by the mean of its tokens, else ``cls``."""
+    modules = _read_json(location, "modules.json", revision)
+    for module in modules or []:
+        if module.get("type") == SENTENCE_TRANSFORMERS_POOLING:
+            config = _read_json(location, f"{module['path']}/config.json", revision) or {}
+            return "mean" if config.get("pooling_mode_mean_tokens") else "cls"
+    return "cls"
+
+
+def _read_json(location: str, name: str, revision: str | None):
+    """A JSON file of a local model folder or a Hub repository; ``None`` where there is none."""
+    path = Path(location) / name
+    if not Path(location).is_dir():
+        try:
+            from huggingface_hub import hf_hub_download
+
+            path = Path(hf_hub_download(location, name, revision=revision))
+        except Exception:  # no such file, no network, gated repository: the model's own head then
+            return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None

@@ -78,7 +78,7 @@ def test_cli_mean_pooling_is_a_variant_of_its_own(tiny_bert, tmp_path):
 
 
 @pytest.mark.parametrize(("extra", "message"), [
-    (["--pooling", "max"], "choose cls or mean"),
+    (["--pooling", "max"], "choose auto, cls, mean"),
     (["--pooling", "mean"], "none of the selected tasks is sentence-level"),
 ])
 def test_cli_refuses_bad_pooling(tiny_bert, ncbi_slice, tmp_path, extra, message):
@@ -86,11 +86,23 @@ def test_cli_refuses_bad_pooling(tiny_bert, ncbi_slice, tmp_path, extra, message
     assert result.exit_code == 2 and message in result.output
 
 
+def _planned(pooling: str, model: str = "minilm-l6", task: str = "biosses"):
+    overrides = Overrides(max_length=256, max_train_examples=1000, precision="fp32", pooling=pooling)
+    root = ROOT / "leaderboards" / "blurb-lite" / "results"
+    (planned,) = plan([model_cards()[model]], [load_task(task, [])], [1], overrides, ResultStore(root))
+    return planned
+
+
 def test_results_from_before_the_pooling_option_keep_their_hash():
-    """A committed run of the default [CLS] head is still found finished, so it is not redone."""
-    path = ROOT / "leaderboards" / "blurb-lite" / "results" / "minilm-l6" / "biosses" / "seed-1.json"
-    saved = json.loads(path.read_text())
-    overrides = Overrides(max_length=256, max_train_examples=1000, precision="fp32")
-    (planned,) = plan([model_cards()["minilm-l6"]], [load_task("biosses", [])], [1], overrides,
-                      ResultStore(path.parents[2]))
-    assert planned.path == path and planned.config_hash == saved["config_hash"]
+    """A committed run of the [CLS] head is still found finished, so it is not redone."""
+    planned = _planned("cls")
+    assert planned.path.is_file() and planned.config_hash == json.loads(planned.path.read_text())["config_hash"]
+
+
+@pytest.mark.parametrize(("model", "task", "pooling"), [
+    ("minilm-l6", "biosses", "mean"),  # a sentence-transformers model with a mean Pooling module
+    ("minialbert-minilm-l6", "biosses", None),  # no sentence-transformers files: its own head
+    ("minilm-l6", "ncbi-disease", None),  # token-level: pooling does not apply
+])
+def test_auto_pooling_reads_the_model_s_own(model, task, pooling):
+    assert _planned("auto", model, task).config.pooling == pooling
