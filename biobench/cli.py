@@ -124,7 +124,7 @@ def _tuning(adapter_tuning: bool, peft: str | None) -> str:
     return "adapters" if adapter_tuning else (peft or "full")
 
 
-def _pooling(pooling: str) -> str:
+def _checked_pooling(pooling: str) -> str:
     from biobench.mean_pooling import POOLINGS
 
     if pooling not in POOLINGS:
@@ -161,7 +161,7 @@ def _run_matrix(cards, tasks, seeds, options, shard) -> None:
         precision=resolve_precision(options["precision"]),
         tuning=_tuning(options["adapter_tuning"], options["peft"]),
         recursions=options["recursions"],
-        pooling=_pooling(options["pooling"]),
+        pooling=_checked_pooling(options["pooling"]),
     )
     store = ResultStore(options["output"])
     runs = plan(cards, tasks, seeds, overrides, store, shard)
