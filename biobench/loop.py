@@ -89,7 +89,9 @@ def fine_tune_and_evaluate(
         clock = time.perf_counter()
         trainer.train()
         train_seconds = time.perf_counter() - clock
-        validation, validation_seconds, _ = _score(trainer, task, features, records, labels, "validation", progress)
+        validation, validation_seconds = _kept_validation(trainer) or _score(
+            trainer, task, features, records, labels, "validation", progress
+        )[:2]
         test, test_seconds, test_predictions = _score(trainer, task, features, records, labels, "test", progress)
     return RunOutcome(
         labels=labels,
@@ -157,10 +159,12 @@ def _trainer(task, model, tokenizer, features, records, labels, config, work_dir
 
     family, main = task.family, task.metric.main
 
+    validation_history: list[dict] = []  # every epoch's full validation scores, in order
+
     def compute_metrics(prediction):
         decoded = family.decode(prediction.predictions, features["validation"], records["validation"], labels)
-        scores = family.score(records["validation"], decoded)
-        return {key: value for key, value in scores.items() if isinstance(value, (int, float))}
+        validation_history.append(family.score(records["validation"], decoded))
+        return {key: value for key, value in validation_history[-1].items() if isinstance(value, (int, float))}
 
     arguments = TrainingArguments(
         output_dir=str(work_dir),
@@ -200,7 +204,21 @@ def _trainer(task, model, tokenizer, features, records, labels, config, work_dir
         callbacks=[ProgressCallback(progress, task.name, main)],
     )
     trainer.remove_callback(PrinterCallback)  # progress goes through ``progress`` only
+    trainer.validation_history = validation_history
     return trainer
+
+
+def _kept_validation(trainer) -> tuple[dict, float] | None:
+    """The validation scores and pass time of the epoch the trainer kept, as scored during training.
+
+    Evaluation is deterministic, so scoring the kept model again would repeat
+    one whole validation pass; ``None`` where no epoch was evaluated.
+    """
+    passes = [entry for entry in trainer.state.log_history if "eval_runtime" in entry]
+    for entry, scores in zip(passes, trainer.validation_history):
+        if entry["step"] == trainer.state.best_global_step:
+            return scores, entry["eval_runtime"]
+    return None
 
 
 def _ordered_eval_trainer_class():
