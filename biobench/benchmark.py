@@ -51,12 +51,14 @@ def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0
     runs = []
     if overrides.recursions and any(card.kind != "minialbert" for card in cards):
         raise BiobenchError("--recursions applies to MiniALBERT models only")
-    if overrides.pooling == "mean" and not any(_sentence_level(task) for task in tasks):
+    sentence_level = any(_sentence_level(task) for task in tasks)
+    if overrides.pooling == "mean" and not sentence_level:
         raise BiobenchError(f"--pooling {overrides.pooling}: none of the selected tasks is sentence-level")
     for card in cards:
+        pooling = _pooling(overrides.pooling, card) if sentence_level else None  # read once per model
         for task in tasks:
             for seed in seeds:
-                config = _training_config(task, seed, overrides, card)
+                config = _training_config(task, seed, overrides, pooling if _sentence_level(task) else None)
                 digest = config_hash(_identity(card, task, config))
                 path = store.path(card.name, task.name, seed, variant_marks(config.as_dict()), task.fold)
                 runs.append(PlannedRun(card, task, seed, config, path, digest))
@@ -64,7 +66,7 @@ def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0
     return runs[index::count]
 
 
-def _training_config(task: Task, seed: int, overrides: Overrides, card: ModelCard) -> TrainingConfig:
+def _training_config(task: Task, seed: int, overrides: Overrides, pooling: str | None) -> TrainingConfig:
     """The task's defaults with the command line's overrides on top."""
     defaults = task.spec.hyperparameters
     return TrainingConfig(
@@ -80,7 +82,7 @@ def _training_config(task: Task, seed: int, overrides: Overrides, card: ModelCar
         precision=overrides.precision,
         tuning=overrides.tuning,
         recursions=overrides.recursions,
-        pooling=_pooling(overrides.pooling, card) if _sentence_level(task) else None,
+        pooling=pooling,
     )
 
 
@@ -94,7 +96,9 @@ def _pooling(requested: str, card: ModelCard) -> str | None:
 
 def _sentence_level(task: Task) -> bool:
     """Whether the task reads one answer per input off a pooled vector (the pooling choice applies)."""
-    return task.family.auto_class == "AutoModelForSequenceClassification"
+    from biobench.families.sequence import SequenceFamily
+
+    return isinstance(task.family, SequenceFamily)
 
 
 def _default_lr(task_lr: float, tuning: str) -> float:
