@@ -183,7 +183,8 @@ def _run_matrix(cards, tasks, seeds, options, shard) -> None:
 
 def _write_leaderboard(results_dir: Path, target: Path) -> None:
     from biobench.leaderboard import markdown
-    from biobench.results import read_results, write_atomic
+    from biobench.files import write_atomic
+    from biobench.results import read_results
 
     text = markdown(read_results(results_dir))
     write_atomic(target, text)
@@ -200,7 +201,8 @@ def leaderboard_command(
     """Build a leaderboard (models x tasks, mean ± std over seeds, efficiency) from result files only."""
     with user_errors():
         from biobench.leaderboard import FORMATS, render
-        from biobench.results import read_results, write_atomic
+        from biobench.files import write_atomic
+    from biobench.results import read_results
 
         if not results_dir.is_dir():
             raise BiobenchError(f"{results_dir}: results folder does not exist")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from biobench.families.base import Features
-from biobench.results import write_atomic
+from biobench.files import write_atomic
 
 FORMAT_VERSION = 1
 

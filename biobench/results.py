@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable, TypedDict
+
+from biobench.files import write_atomic
 
 SCHEMA_VERSION = 1
 
@@ -65,19 +65,6 @@ def config_hash(identity: dict[str, Any]) -> str:
     """A stable digest of everything that determines a run's outcome."""
     canonical = json.dumps({"schema_version": SCHEMA_VERSION, **identity}, sort_keys=True, default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder, then rename: never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def variant_marks(hyperparameters: dict[str, Any]) -> list[str]:

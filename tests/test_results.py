@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from biobench.results import ResultStore, config_hash, read_results, write_atomic
+from biobench.files import write_atomic
+from biobench.results import ResultStore, config_hash, read_results
 
 
 def test_config_hash_is_stable_and_sensitive():
