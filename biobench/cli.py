@@ -202,7 +202,7 @@ def leaderboard_command(
     with user_errors():
         from biobench.leaderboard import FORMATS, render
         from biobench.files import write_atomic
-    from biobench.results import read_results
+        from biobench.results import read_results
 
         if not results_dir.is_dir():
             raise BiobenchError(f"{results_dir}: results folder does not exist")
