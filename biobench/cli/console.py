@@ -1,9 +1,33 @@
-"""Rich progress bars for the CLI: one live bar for the current step of work."""
+"""What the CLI shows: the consoles, one-line errors with exit code 2, and rich progress bars."""
 
 from __future__ import annotations
 
+import contextlib
+
+import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from biobench.errors import BiobenchError
+
+console = Console()
+errors = Console(stderr=True)
+state = {"debug": False}
+
+
+@contextlib.contextmanager
+def user_errors():
+    """Turn a BiobenchError into one line on stderr and exit code 2 (``--debug``: traceback)."""
+    try:
+        yield
+    except BiobenchError as error:
+        if state["debug"]:
+            raise
+        errors.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        errors.print("interrupted: finished results are kept; re-run the same command to resume")
+        raise typer.Exit(130) from None
 
 
 class RichProgress:

@@ -7,7 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from biobench.cli import TasksDirs, app, console, user_errors
+from biobench.cli.app import TasksDirs, app
+from biobench.cli.console import console, user_errors
 
 
 @app.command()
@@ -35,7 +36,7 @@ def distill(
     """Distil a MiniALBERT student (masked LM, attention KL, hidden cosine, output KL when the teacher has an MLM head)."""
     with user_errors():
         from biobench.catalog import model_cards
-        from biobench.console import RichProgress
+        from biobench.cli.console import RichProgress
         from biobench.distillation.corpus import build_corpus
         from biobench.distillation.recipe import StudentShape, distill as run_distillation
         from biobench.distillation.trainer import DistillationSettings

@@ -1,0 +1,91 @@
+"""``biobench models`` (list, show, export) and ``biobench profile``: model cards and their cost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from biobench.cli.app import app, models_app
+from biobench.cli.console import console, user_errors
+from biobench.errors import BiobenchError
+
+@app.command()
+def profile(
+    model: Annotated[str, typer.Argument(help="Model card name, Hub id or local directory.")],
+    quantize: Annotated[Optional[str], typer.Option(help="int8: dynamic int8 quantisation of every Linear layer.")] = None,
+    recursions: Annotated[Optional[list[int]], typer.Option(help="MiniALBERT: run only the first k recursions (repeatable, for a depth sweep).")] = None,
+    sequence_length: Annotated[int, typer.Option(help="Tokens per sequence.")] = 128,
+    batch_size: Annotated[int, typer.Option(help="Sequences per batch for the throughput figure.")] = 32,
+    repeats: Annotated[int, typer.Option(help="Timed single-sequence passes for the latency percentiles.")] = 20,
+) -> None:
+    """Parameters, size on disk, CPU latency p50/p95, throughput and peak memory of a model's encoder."""
+    with user_errors():
+        if quantize not in (None, "int8"):
+            raise BiobenchError(f"--quantize {quantize!r}: only int8 is supported")
+        import warnings
+
+        import transformers
+
+        from biobench.catalog import model_cards
+        from biobench.model_cards import resolve_model
+        from biobench.profiling import profile_model
+
+        transformers.logging.set_verbosity_error()
+        transformers.utils.logging.disable_progress_bar()
+        warnings.filterwarnings("ignore", module="torch.ao")
+        card = resolve_model(model, model_cards())
+        table = Table("variant", "parameters (unique)", "size on disk", "p50 ms", "p95 ms", "sequences/s", "peak RSS MB")
+        for depth in recursions or [None]:
+            result = profile_model(card, sequence_length, batch_size, repeats, quantize, depth)
+            size = f"{result.size_on_disk_mb} MB" if result.size_on_disk_mb is not None else "–"
+            table.add_row(result.variant, f"{result.parameters['unique']:,}", size, str(result.latency_ms_p50),
+                          str(result.latency_ms_p95), str(result.throughput_sequences_per_second), str(result.peak_memory_mb))
+        console.print(f"{card.name}: batch 1 latency and batch {batch_size} throughput at {sequence_length} tokens")
+        console.print(table)
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """List the built-in model cards (any Hub id or local directory works too)."""
+    with user_errors():
+        from biobench.catalog import model_cards
+
+        table = Table("model", "kind", "source", "parameters", "description")
+        for card in model_cards().values():
+            table.add_row(card.name, card.kind, card.source, card.parameters, card.description)
+        console.print(table)
+
+
+@models_app.command("show")
+def models_show(name: Annotated[str, typer.Argument(help="Model card name, Hub id or local directory.")]) -> None:
+    """Show a model card and where its weights are loaded from."""
+    with user_errors():
+        import yaml
+
+        from biobench.catalog import model_cards
+        from biobench.model_cards import resolve_model
+
+        card = resolve_model(name, model_cards())
+        console.print(yaml.safe_dump(card.model_dump(exclude_none=True), sort_keys=False), markup=False, highlight=False)
+        console.print(f"loads from: {card.location()}", markup=False, highlight=False)
+
+
+@models_app.command("export")
+def models_export(
+    name: Annotated[str, typer.Argument(help="Model card name, Hub id or local directory (e.g. a distilled student).")],
+    output: Annotated[Path, typer.Argument(help="Folder to write the encoder and tokenizer to.")],
+    dtype: Annotated[str, typer.Option(help="Stored precision: float32 | float16 | bfloat16 (loading always upcasts to float32).")] = "float32",
+) -> None:
+    """Save a model's encoder without its pre-training head (smaller; loads with --model FOLDER)."""
+    with user_errors():
+        from biobench.backbones import export_encoder
+        from biobench.catalog import model_cards
+        from biobench.model_cards import resolve_model
+
+        counts = export_encoder(resolve_model(name, model_cards()), output, dtype)
+        console.print(f"[green]saved[/green] {output}: {counts.unique:,} unique parameters, {dtype}", highlight=False)
+
+

@@ -1,0 +1,60 @@
+"""Commands that read result files only: ``biobench leaderboard`` and ``biobench compare``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from biobench.cli.app import app
+from biobench.cli.console import console, user_errors
+from biobench.errors import BiobenchError
+
+@app.command("leaderboard")
+def leaderboard_command(
+    results_dir: Annotated[Path, typer.Argument(help="Folder of result files (searched recursively).")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: print only).")] = None,
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="md | csv | json | html (default: from the output suffix, else md).")] = None,
+) -> None:
+    """Build a leaderboard (models x tasks, mean ± std over seeds, efficiency) from result files only."""
+    with user_errors():
+        from biobench.leaderboard import FORMATS, render
+        from biobench.files import write_atomic
+        from biobench.results import read_results
+
+        if not results_dir.is_dir():
+            raise BiobenchError(f"{results_dir}: results folder does not exist")
+        chosen = format or (output.suffix.lstrip(".").replace("markdown", "md") if output and output.suffix else "md")
+        if chosen not in FORMATS:
+            raise BiobenchError(f"unknown leaderboard format {chosen!r}; choose one of {', '.join(FORMATS)}")
+        text = render(read_results(results_dir), chosen)
+        if output:
+            write_atomic(output, text)
+            console.print(f"leaderboard written to {output}")
+        else:
+            console.print(text, markup=False, highlight=False)
+
+
+@app.command()
+def compare(
+    result_a: Annotated[Path, typer.Argument(help="Result JSON of system A (its predictions JSONL beside it).")],
+    result_b: Annotated[Path, typer.Argument(help="Result JSON of system B, on the same task and test set.")],
+    resamples: Annotated[int, typer.Option(help="Permutations and bootstrap resamples.")] = 9999,
+    seed: Annotated[int, typer.Option(help="Seed of the resampling.")] = 0,
+) -> None:
+    """Paired significance test of B against A on the same test examples (permutation test + bootstrap CI)."""
+    with user_errors():
+        from biobench.significance import compare as compare_runs
+
+        result = compare_runs(result_a, result_b, resamples, seed)
+        low, high = result.interval
+        console.print(
+            f"{result.task}, test {result.metric} on {result.examples} examples\n"
+            f"A {result.score_a:.4f}  B {result.score_b:.4f}  B - A {result.difference:+.4f} "
+            f"(95% paired bootstrap CI {low:+.4f} .. {high:+.4f})\n"
+            f"paired permutation test, two-sided: p = {result.p_value:.4f}",
+            highlight=False,
+        )
+
+

@@ -1,0 +1,78 @@
+"""``biobench tasks``: list, show, scaffold and validate task plugins."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Column, Table
+
+from biobench.cli.app import TasksDirs, tasks_app
+from biobench.cli.console import console, user_errors
+
+@tasks_app.command("list")
+def tasks_list(tasks_dir: TasksDirs = None) -> None:
+    """List every task plugin found (built-in, --tasks-dir, entry points)."""
+    with user_errors():
+        from biobench.catalog import task_folders
+        from biobench.plugin import Task
+
+        table = Table(Column("task", no_wrap=True), "family", "format", "version", "description")  # whole names
+        for name, folder in sorted(task_folders(tasks_dir or []).items()):
+            spec = Task.load(folder).spec
+            table.add_row(name, spec.family, spec.format, spec.version, spec.description)
+        console.print(table)
+
+
+@tasks_app.command("show")
+def tasks_show(name: Annotated[str, typer.Argument(help="Task name or plugin folder.")], tasks_dir: TasksDirs = None) -> None:
+    """Show a task's definition: splits, labels, metric, defaults and provenance."""
+    with user_errors():
+        import yaml
+
+        from biobench.catalog import load_task
+
+        loaded = load_task(name, tasks_dir or [])
+        console.print(f"[bold]{loaded.name}[/bold]  ({loaded.folder})")
+        console.print(yaml.safe_dump(loaded.spec.model_dump(exclude_none=True), sort_keys=False), markup=False, highlight=False)
+
+
+@tasks_app.command("new")
+def tasks_new(
+    name: Annotated[str, typer.Argument(help="Task name (lower case, digits, . _ -); also the folder name.")],
+    family: Annotated[str, typer.Option(help="Task family: ner, relation, pair, qa, classification, similarity, extractive-qa.")],
+    format: Annotated[str, typer.Option("--format", help="Format of the files, e.g. conll, pubtator, bioc-xml, blue-tsv, jsonl, squad-json.")],
+    train: Annotated[Path, typer.Option(help="Training file (copied into the plugin).")],
+    validation: Annotated[Optional[Path], typer.Option(help="Validation file (default: 10% of train, seeded).")] = None,
+    test: Annotated[Optional[Path], typer.Option(help="Test file (default: 20% of train, seeded).")] = None,
+    into: Annotated[Path, typer.Option("--into", help="Folder to create the plugin folder in.")] = Path("."),
+) -> None:
+    """Scaffold a task plugin: copy the files, write task.yaml (checksums, splits, metric) and a README."""
+    with user_errors():
+        from biobench.scaffold import new_task
+
+        files = {split: path for split, path in (("train", train), ("validation", validation), ("test", test)) if path}
+        folder = into / name
+        notes = new_task(folder, name, family, format, files)
+        console.print(f"[green]created[/green] {folder}: task.yaml, README.md, data/", highlight=False)
+        for note in notes:
+            console.print(f"  next: {note}", highlight=False)
+        console.print(f"  then: biobench tasks validate {folder}", highlight=False)
+
+
+@tasks_app.command("validate")
+def tasks_validate(
+    names: Annotated[Optional[list[str]], typer.Argument(help="Task names or plugin folders (default: every task found).")] = None,
+    tasks_dir: TasksDirs = None,
+) -> None:
+    """Check plugins: the YAML, every file's sha256, and every split read by its format reader."""
+    with user_errors():
+        from biobench.catalog import load_task, task_folders
+        from biobench.validation import validate_task
+
+        for name in names or sorted(task_folders(tasks_dir or [])):
+            report = validate_task(load_task(name, tasks_dir or []))
+            console.print(f"[green]ok[/green] {report}")
+
+
