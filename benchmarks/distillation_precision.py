@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from biobench.backbones import load_tokenizer
+from biobench.models.loading import load_tokenizer
 from biobench.catalog import load_task, model_cards
 from biobench.distillation.corpus import tasks_corpus
 from biobench.distillation.recipe import load_teacher

@@ -16,11 +16,11 @@ import torch
 import transformers
 from datasets import Dataset
 
-from biobench.backbones import load_model, load_tokenizer
 from biobench.catalog import load_task, model_cards
-from biobench.loop import SPLITS, TrainingConfig, _featurize, _trainer
+from biobench.loop import build_trainer, prepare
+from biobench.models.build import build_task_model
 from biobench.profiling import quantize_int8
-from biobench.progress import Silent
+from biobench.setting import TrainingConfig
 
 
 def predict(model, loader) -> tuple[np.ndarray, float]:
@@ -43,14 +43,12 @@ def main() -> None:
     transformers.utils.logging.disable_progress_bar()
     task, card = load_task("ncbi-disease"), model_cards()["minilm-l6"]
     config = TrainingConfig(seed=1, epochs=args.epochs, lr=5e-5, batch_size=16, max_length=128)
-    tokenizer = load_tokenizer(card)
-    records = {split: task.records(split) for split in SPLITS}
-    labels = task.family.label_names([r for split in SPLITS for r in records[split]], task.spec.labels)
-    features = {s: _featurize(task, records[s], tokenizer, config, labels, s, Silent()) for s in SPLITS}
+    data = prepare(task, card, config)
+    records, labels, features = data.records, data.labels, data.features
     transformers.set_seed(1)
-    model = load_model(card, task.family.auto_class, task.family.head_options(labels))
+    model = build_task_model(card, task.family, labels, config.variant)
     with tempfile.TemporaryDirectory() as work_dir:
-        trainer = _trainer(task, model, tokenizer, features, records, labels, config, Path(work_dir), Silent())
+        trainer = build_trainer(task, model, data, config, Path(work_dir))
         trainer.train()
         loader = list(trainer.get_test_dataloader(Dataset.from_list(features["test"].inputs)))
     model = trainer.model.eval()

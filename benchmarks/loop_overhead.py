@@ -15,9 +15,11 @@ import time
 import torch
 import transformers
 
-from biobench.backbones import load_model, load_tokenizer
 from biobench.catalog import load_task, model_cards
-from biobench.loop import TrainingConfig, _trainer
+from biobench.loop import Prepared, build_trainer
+from biobench.models.build import build_task_model
+from biobench.models.loading import load_tokenizer
+from biobench.setting import TrainingConfig
 
 
 def build(examples: int):
@@ -29,14 +31,12 @@ def build(examples: int):
     label_ids = {l: i for i, l in enumerate(labels)}
     features = {s: task.family.featurize(r, tokenizer, 128, label_ids) for s, r in records.items()}
     transformers.set_seed(1)
-    model = load_model(card, task.family.auto_class, task.family.head_options(labels))
-    return task, tokenizer, features, records, labels, model
+    model = build_task_model(card, task.family, labels, TrainingConfig(1, 1, 5e-5, 16, 128).variant)
+    return task, Prepared(records, labels, tokenizer, features), model
 
 
-def harness_seconds(task, tokenizer, features, records, labels, model, config, work_dir) -> tuple[float, list]:
-    from biobench.progress import Silent
-
-    trainer = _trainer(task, model, tokenizer, features, records, labels, config, work_dir, Silent())
+def harness_seconds(task, data, model, config, work_dir) -> tuple[float, list]:
+    trainer = build_trainer(task, model, data, config, work_dir)
     trainer.args.eval_strategy = trainer.args.save_strategy = "no"
     trainer.args.load_best_model_at_end = False
     batches = list(trainer.get_train_dataloader())
@@ -82,11 +82,11 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=640)
     args = parser.parse_args()
     transformers.logging.set_verbosity_error()
-    task, tokenizer, features, records, labels, model = build(args.examples)
+    task, data, model = build(args.examples)
     config = TrainingConfig(seed=1, epochs=1, lr=5e-5, batch_size=16, max_length=128)
     plain_model = copy.deepcopy(model)
     with tempfile.TemporaryDirectory() as work_dir:
-        harness, batches = harness_seconds(task, tokenizer, features, records, labels, model, config, Path(work_dir))
+        harness, batches = harness_seconds(task, data, model, config, Path(work_dir))
     plain = plain_seconds(plain_model, batches, config)
     print(f"{len(batches)} batches of <= 16 NCBI-disease training windows, MiniLM-L6, fp32")
     print(f"plain PyTorch loop: {plain:.1f} s; harness (Trainer): {harness:.1f} s")

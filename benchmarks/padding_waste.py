@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from transformers.trainer_pt_utils import LengthGroupedSampler
 
-from biobench.backbones import load_tokenizer
+from biobench.models.loading import load_tokenizer
 from biobench.catalog import load_task, model_cards
 
 BATCH_SIZE = 16

@@ -10,7 +10,7 @@ import os
 import tempfile
 import time
 
-from biobench.backbones import load_tokenizer
+from biobench.models.loading import load_tokenizer
 from biobench.catalog import load_task, model_cards
 from biobench.feature_cache import cached_features, feature_key
 

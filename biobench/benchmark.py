@@ -1,39 +1,45 @@
 """The run matrix: models x tasks x seeds, each run written as a result file.
 
-Finished runs (same config hash) are skipped, so an interrupted suite resumes
-where it stopped; ``shard=(i, n)`` keeps every n-th run for job arrays.
+Finished runs (same config hash, anywhere in the results folder) are skipped,
+so an interrupted suite resumes where it stopped; ``shard=(i, n)`` keeps every
+n-th run for job arrays. Runs of different settings never share a file.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from biobench.errors import BiobenchError
-from biobench.loop import TrainingConfig, fine_tune_and_evaluate
-from biobench.model_cards import ModelCard
+from biobench.models.cards import ModelCard
+from biobench.models.variant import Variant
 from biobench.plugin import Task
 from biobench.progress import Progress, Silent
-from biobench.results import Result, ResultStore, config_hash, variant_marks
-
-
-PARAMETER_EFFICIENT_LR = 1e-3
+from biobench.results import Result, ResultStore, new_result
+from biobench.setting import TrainingConfig, config_hash, run_identity, setting_id, setting_label
 
 
 @dataclass(frozen=True)
 class Overrides:
-    """Command-line hyperparameters; ``None`` keeps the task's default."""
+    """Command-line hyperparameters (``None`` keeps the task's default) and the variant to train."""
 
     epochs: float | None = None
     lr: float | None = None
     batch_size: int | None = None
     max_length: int | None = None
     max_train_examples: int | None = None
-    precision: str = "fp32"
-    tuning: str = "full"
-    recursions: int | None = None
-    pooling: str = "auto"  # sentence-level families: auto (the model's own), cls or mean
+    variant: Variant = Variant()
+
+    def __post_init__(self):
+        for name in ("epochs", "lr"):
+            value = getattr(self, name)
+            if value is not None and not value > 0:
+                raise BiobenchError(f"--{name.replace('_', '-')} {value}: must be greater than 0")
+        for name in ("batch_size", "max_length", "max_train_examples"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise BiobenchError(f"--{name.replace('_', '-')} {value}: must be a whole number of at least 1")
 
 
 @dataclass(frozen=True)
@@ -42,88 +48,72 @@ class PlannedRun:
     task: Task
     seed: int
     config: TrainingConfig
+    defaults: dict
     path: Path
     config_hash: str
 
 
 def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0, 1)) -> list[PlannedRun]:
     """Every (model, task, seed) run with its resolved config, hash and result path."""
-    runs = []
-    if overrides.recursions and any(card.kind != "minialbert" for card in cards):
-        raise BiobenchError("--recursions applies to MiniALBERT models only")
-    sentence_level = any(_sentence_level(task) for task in tasks)
-    if overrides.pooling == "mean" and not sentence_level:
-        raise BiobenchError(f"--pooling {overrides.pooling}: none of the selected tasks is sentence-level")
+    variant = overrides.variant
     for card in cards:
-        pooling = _pooling(overrides.pooling, card) if sentence_level else None  # read once per model
+        variant.check_model(card)
+    if variant.head not in ("auto", None) and not any(variant.head in getattr(t.family, "heads", ()) for t in tasks):
+        raise BiobenchError(f"--pooling {variant.head}: none of the selected tasks is sentence-level")
+    for seed in seeds:
+        if not isinstance(seed, int) or not 0 <= seed < 2**32:
+            raise BiobenchError(f"--seed {seed}: seeds are whole numbers from 0 to 2^32 - 1")
+    runs = []
+    for card in cards:
         for task in tasks:
+            resolved = variant.resolved(card, task.family)
+            defaults = task_defaults(task, resolved)
             for seed in seeds:
-                config = _training_config(task, seed, overrides, pooling if _sentence_level(task) else None)
-                digest = config_hash(_identity(card, task, config))
-                path = store.path(card.name, task.name, seed, variant_marks(config.as_dict()), task.fold)
-                runs.append(PlannedRun(card, task, seed, config, path, digest))
+                config = _training_config(task, seed, overrides, resolved)
+                identity = _identity(card, task, config)
+                label = setting_label(config.as_dict(), defaults)
+                path = store.path(card.name, task.name, seed, setting_id(identity), label, task.fold)
+                runs.append(PlannedRun(card, task, seed, config, defaults, path, config_hash(identity)))
     index, count = shard
     return runs[index::count]
 
 
-def _training_config(task: Task, seed: int, overrides: Overrides, pooling: str | None) -> TrainingConfig:
+def task_defaults(task: Task, variant: Variant) -> dict:
+    """The task's hyperparameters for ``variant`` (its learning rate for the tuning mode): what a label compares to."""
+    hyperparameters = task.spec.hyperparameters
+    return {
+        "epochs": hyperparameters.epochs,
+        "lr": variant.default_lr(hyperparameters.lr),
+        "batch_size": hyperparameters.batch_size,
+        "max_length": task.spec.max_length,
+        "scheduler": hyperparameters.scheduler,
+        "warmup_ratio": hyperparameters.warmup_ratio,
+        "weight_decay": hyperparameters.weight_decay,
+    }
+
+
+def _training_config(task: Task, seed: int, overrides: Overrides, variant: Variant) -> TrainingConfig:
     """The task's defaults with the command line's overrides on top."""
-    defaults = task.spec.hyperparameters
+    defaults = task_defaults(task, variant)
+    chosen = {name: getattr(overrides, name) for name in ("epochs", "lr", "batch_size", "max_length")}
     return TrainingConfig(
         seed=seed,
-        epochs=overrides.epochs if overrides.epochs is not None else defaults.epochs,
-        lr=overrides.lr if overrides.lr is not None else _default_lr(defaults.lr, overrides.tuning),
-        batch_size=overrides.batch_size or defaults.batch_size,
-        max_length=overrides.max_length or task.spec.max_length,
-        scheduler=defaults.scheduler,
-        warmup_ratio=defaults.warmup_ratio,
-        weight_decay=defaults.weight_decay,
+        **(defaults | {name: value for name, value in chosen.items() if value is not None}),
         max_train_examples=overrides.max_train_examples,
-        precision=overrides.precision,
-        tuning=overrides.tuning,
-        recursions=overrides.recursions,
-        pooling=pooling,
+        variant=variant,
     )
-
-
-def _pooling(requested: str, card: ModelCard) -> str | None:
-    """``mean``, or ``None`` for the model's own ``[CLS]`` head (recorded as before the option existed)."""
-    from biobench.mean_pooling import declared_pooling
-
-    pooling = declared_pooling(card.location(), card.revision) if requested == "auto" else requested
-    return "mean" if pooling == "mean" else None
-
-
-def _sentence_level(task: Task) -> bool:
-    """Whether the task reads one answer per input off a pooled vector (the pooling choice applies)."""
-    from biobench.families.sequence import SequenceFamily
-
-    return isinstance(task.family, SequenceFamily)
-
-
-def _default_lr(task_lr: float, tuning: str) -> float:
-    """Adapters and LoRA train a few fresh weights: they want a larger step than full fine-tuning."""
-    return task_lr if tuning == "full" else PARAMETER_EFFICIENT_LR
 
 
 def execute(run: PlannedRun, store: ResultStore, progress: Progress = Silent()) -> Result:
     """Fine-tune and evaluate one planned run and write its result file."""
     from biobench.hardware import describe, package_versions
+    from biobench.loop import fine_tune_and_evaluate
 
     outcome = fine_tune_and_evaluate(run.task, run.card, run.config, progress)
     task = run.task
-    result: Result = {
-        "schema_version": 1,
-        "config_hash": run.config_hash,
-        "seed": run.seed,
-        "model": {
-            "name": run.card.name,
-            "kind": run.card.kind,
-            "source": run.card.source,
-            "revision": run.card.revision,
-            "parameters": vars(outcome.parameters),
-        },
-        "task": {
+    result = new_result(
+        model=_model_info(run.card) | {"parameters": vars(outcome.parameters)},
+        task={
             "name": task.name,
             "version": task.spec.version,
             "family": task.spec.family,
@@ -132,26 +122,34 @@ def execute(run: PlannedRun, store: ResultStore, progress: Progress = Silent()) 
             "metric": task.metric.main,
             "metric_version": task.family.metric_version,
         },
-        "hyperparameters": run.config.as_dict(),
-        "metrics": {"main": task.metric.main, "validation": outcome.validation, "test": outcome.test,
-                    "best_epoch": outcome.best_epoch, "labels": outcome.labels},
-        "timings": outcome.timings,
-        "throughput": outcome.throughput,
-        "peak_memory_mb": outcome.peak_memory_mb,
-        "hardware": describe(),
-        "packages": package_versions(),
-        "predictions_file": "",
-        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-    }
+        seed=run.seed,
+        hyperparameters=run.config.as_dict(),
+        variant=run.config.variant.record(),
+        defaults=run.defaults,
+        metrics={"main": task.metric.main, "validation": outcome.validation, "test": outcome.test,
+                 "best_epoch": outcome.best_epoch, "labels": outcome.labels},
+        timings=outcome.timings,
+        throughput=outcome.throughput,
+        peak_memory_mb=outcome.peak_memory_mb,
+        hardware=describe(),
+        packages=package_versions(),
+        created=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    )
+    if result["config_hash"] != run.config_hash:
+        raise AssertionError("the result's identity differs from the planned run's")
     store.write(run.path, result, outcome.predictions)
     return result
 
 
-def _identity(card: ModelCard, task: Task, config) -> dict:
-    return {
-        "model": {"name": card.name, "kind": card.kind, "source": card.source, "revision": card.revision},
-        "task": {"name": task.name, "version": task.spec.version, "data_sha256": task.data_sha256}
-        | ({"fold": task.fold} if task.fold is not None else {}),
-        "config": config.as_dict(),
-    }
+def _model_info(card: ModelCard) -> dict:
+    return {"name": card.name, "kind": card.kind, "source": card.source, "revision": card.revision}
 
+
+def _identity(card: ModelCard, task: Task, config: TrainingConfig) -> dict:
+    task_info = {"name": task.name, "version": task.spec.version, "data_sha256": task.data_sha256, "fold": task.fold}
+    return run_identity(_model_info(card), task_info, config.as_dict())
+
+
+def with_variant(overrides: Overrides, **changes) -> Overrides:
+    """``overrides`` with some variant fields changed (e.g. a depth sweep)."""
+    return replace(overrides, variant=replace(overrides.variant, **changes))

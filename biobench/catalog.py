@@ -12,7 +12,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 from biobench.errors import BiobenchError, UnknownNameError
-from biobench.model_cards import ModelCard, load_cards
+from biobench.models.cards import ModelCard, load_cards
 from biobench.plugin import Task
 
 ENTRY_POINT_GROUP = "biobench.tasks"

@@ -1,6 +1,12 @@
-"""Leaderboards from result files only: models x tasks, mean ± std over seeds.
+"""Leaderboards from result files only: one row per (model, setting), tasks as columns, mean ± std over seeds.
 
-``summary`` turns the results frame into one row per model; ``render`` writes that
+A row is a model with a setting label (how the setting differs from each
+task's defaults, in words, as the result files record it). Settings are
+never pooled: where one row would hold two settings of one task (another
+task version or data, say), each gets its own row, marked with its setting
+id; a (setting, seed) found twice counts once.
+
+``summary`` turns the results frame into one row per (model, setting); ``render`` writes that
 as markdown, CSV, JSON or a static HTML page (sortable table + score-vs-size plot).
 """
 
@@ -10,16 +16,17 @@ import html
 
 import pandas as pd
 
-from biobench.results import Result, variant_marks
+from biobench.results import Result
 
 FORMATS = ("md", "csv", "json", "html")
 
 
 def results_frame(results: list[Result]) -> pd.DataFrame:
-    """One row per result: model, task, seed, main test score and efficiency figures."""
+    """One row per run (setting and seed): model, task, seed, main test score and efficiency figures."""
     rows = [
         {
             "model": _model_label(result),
+            "setting": result["setting"]["id"],
             "task": result["task"]["name"],
             "family": result["task"].get("family", "?"),
             "metric": result["task"]["metric"],
@@ -31,15 +38,26 @@ def results_frame(results: list[Result]) -> pd.DataFrame:
             "train_seconds": result["timings"]["train_seconds"],
             "test_examples_per_second": result["throughput"]["test_examples_per_second"],
         }
-        for result in results
+        for result in sorted(results, key=lambda result: result.get("created", ""))
     ]
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows).drop_duplicates(["setting", "seed"], keep="last")
+    return _split_pooled_settings(frame)
 
 
 def _model_label(result: Result) -> str:
-    """The model name, marked with how it was tuned when not fully fine-tuned (full and adapter runs are distinct rows)."""
-    marks = variant_marks(result["hyperparameters"])
-    return result["model"]["name"] + (f" ({', '.join(marks)})" if marks else "")
+    """The model name with its setting's label, e.g. ``minilm-l6 (adapters, 2,000 train examples)``."""
+    label = result["setting"]["label"]
+    return result["model"]["name"] + (f" ({', '.join(label)})" if label else "")
+
+
+def _split_pooled_settings(frame: pd.DataFrame) -> pd.DataFrame:
+    """Where one (model label, task) cell would hold several settings, give each its own row, marked by its id."""
+    if frame.empty:
+        return frame
+    settings = frame.groupby(["model", "task"])["setting"].transform("nunique")
+    pooled = settings > 1
+    frame.loc[pooled, "model"] = frame.loc[pooled, "model"] + " [setting " + frame.loc[pooled, "setting"].str[:8] + "]"
+    return frame
 
 
 def summary(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:

@@ -2,6 +2,10 @@
 
 plugin -> records -> features (family) -> Trainer (length-grouped batches,
 dynamic padding, best epoch chosen on validation) -> test scored once.
+
+Under ``torchrun`` or ``accelerate launch`` the Trainer trains data-parallel;
+evaluation stays in dataset order, and accelerate's gathering drops the
+duplicates that pad the last batch, so every example is scored exactly once.
 """
 
 from __future__ import annotations
@@ -10,49 +14,33 @@ import random
 import resource
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
 
-from biobench.backbones import ParameterCounts, count_parameters, load_model, load_tokenizer
 from biobench.errors import DataError
 from biobench.families.base import Features
 from biobench.feature_cache import cached_features, feature_key
-from biobench.mean_pooling import MeanPooledClassifier
-from biobench.model_cards import ModelCard
+from biobench.models.build import build_task_model
+from biobench.models.cards import ModelCard
+from biobench.models.loading import ParameterCounts, count_parameters, load_tokenizer
 from biobench.plugin import Task
 from biobench.progress import Progress, Silent
-from biobench.tuning import apply_tuning
+from biobench.setting import TrainingConfig
 from biobench.trainer_progress import ProgressCallback
 
 SPLITS = ("train", "validation", "test")
 
 
-@dataclass(frozen=True)
-class TrainingConfig:
-    """Everything that shapes one fine-tuning run besides the model and task."""
+@dataclass
+class Prepared:
+    """A task's data made ready for one model: records per split, the label set, the tokenizer, the features."""
 
-    seed: int
-    epochs: float
-    lr: float
-    batch_size: int
-    max_length: int
-    scheduler: str = "linear"
-    warmup_ratio: float = 0.0
-    weight_decay: float = 0.0
-    max_train_examples: int | None = None
-    precision: str = "fp32"  # fp32 | bf16 (autocast)
-    tuning: str = "full"  # full | adapters | lora (see biobench.tuning)
-    recursions: int | None = None  # MiniALBERT: run only the first k recursions
-    pooling: str | None = None  # sentence-level families: "mean" replaces the [CLS] head
-
-    def as_dict(self) -> dict:
-        """The fields; ``pooling`` only when set, so results from before it existed keep their hash."""
-        fields = asdict(self)
-        if fields["pooling"] is None:
-            del fields["pooling"]
-        return fields
+    records: dict[str, list[dict]]
+    labels: list[str]
+    tokenizer: object
+    features: dict[str, Features]
 
 
 @dataclass
@@ -68,6 +56,16 @@ class RunOutcome:
     best_epoch: float | None
 
 
+def prepare(task: Task, card: ModelCard, config: TrainingConfig, progress: Progress = Silent()) -> Prepared:
+    """Read every split, fix the label set, tokenise (through the feature cache)."""
+    records = {split: task.records(split) for split in SPLITS}
+    records["train"] = _subsample(records["train"], config.max_train_examples)
+    labels = _label_names(task, records)
+    tokenizer = load_tokenizer(card)
+    features = {split: _featurize(task, records[split], tokenizer, config, labels, split, progress) for split in SPLITS}
+    return Prepared(records, labels, tokenizer, features)
+
+
 def fine_tune_and_evaluate(
     task: Task, card: ModelCard, config: TrainingConfig, progress: Progress = Silent()
 ) -> RunOutcome:
@@ -75,51 +73,38 @@ def fine_tune_and_evaluate(
     from transformers import set_seed
 
     started = time.perf_counter()
-    family = task.family
-    records = {split: task.records(split) for split in SPLITS}
-    records["train"] = _subsample(records["train"], config.max_train_examples)
-    labels = _label_names(task, records)
-    tokenizer = load_tokenizer(card)
-    features = {split: _featurize(task, records[split], tokenizer, config, labels, split, progress) for split in SPLITS}
-
+    data = prepare(task, card, config, progress)
     set_seed(config.seed)
-    model = apply_tuning(_task_model(card, family, labels, config), config.tuning, card.kind)
+    model = build_task_model(card, task.family, data.labels, config.variant)
     with tempfile.TemporaryDirectory(prefix="biobench-") as work_dir:
-        trainer = _trainer(task, model, tokenizer, features, records, labels, config, Path(work_dir), progress)
+        trainer = build_trainer(task, model, data, config, Path(work_dir), progress)
         clock = time.perf_counter()
         trainer.train()
-        train_seconds = time.perf_counter() - clock
-        validation, validation_seconds = _kept_validation(trainer) or _score(
-            trainer, task, features, records, labels, "validation", progress
-        )[:2]
-        test, test_seconds, test_predictions = _score(trainer, task, features, records, labels, "test", progress)
+        training = time.perf_counter() - clock
+        kept = _kept_validation(trainer)
+        validation = kept or score(trainer, task, data, "validation")[0]
+        test, test_seconds, test_predictions = score(trainer, task, data, "test")
+    optimisation = training - trainer.seconds["validation"] - trainer.seconds["checkpoint"]
     return RunOutcome(
-        labels=labels,
+        labels=data.labels,
         validation=validation,
         test=test,
-        predictions=family.prediction_rows(records["test"], test_predictions),
+        predictions=task.family.prediction_rows(data.records["test"], test_predictions),
         parameters=count_parameters(model),
         timings={
-            "train_seconds": round(train_seconds, 2),
-            "validation_seconds": round(validation_seconds, 2),
-            "test_seconds": round(test_seconds, 2),
-            "total_seconds": round(time.perf_counter() - started, 2),
+            "train_seconds": round(optimisation, 3),
+            "validation_seconds": round(trainer.seconds["validation"], 3),
+            "checkpoint_seconds": round(trainer.seconds["checkpoint"], 3),
+            "test_seconds": round(test_seconds, 3),
+            "total_seconds": round(time.perf_counter() - started, 3),
         },
         throughput={
-            "train_examples_per_second": round(len(features["train"].inputs) * config.epochs / train_seconds, 2),
-            "test_examples_per_second": round(len(records["test"]) / test_seconds, 2),
+            "train_examples_per_second": round(len(data.features["train"].inputs) * config.epochs / optimisation, 2),
+            "test_examples_per_second": round(len(data.records["test"]) / test_seconds, 2),
         },
         peak_memory_mb=_peak_memory_mb(),
         best_epoch=_best_epoch(trainer),
     )
-
-
-def _task_model(card: ModelCard, family, labels: list[str], config: TrainingConfig):
-    """The card's encoder under a fresh head for ``family``: its own, or a mean-pooled one."""
-    depth = {"recursions": config.recursions} if config.recursions else {}
-    if config.pooling == "mean":
-        return MeanPooledClassifier(load_model(card, "AutoModel", depth), family.head_options(labels))
-    return load_model(card, family.auto_class, family.head_options(labels) | depth)
 
 
 def _subsample(records: list[dict], limit: int | None) -> list[dict]:
@@ -144,7 +129,8 @@ def _featurize(task, records, tokenizer, config, labels, split, progress) -> Fea
         key += f"-subset{config.max_train_examples}"
     progress.start(f"tokenising {task.name}/{split}", None)
     features = cached_features(
-        key, lambda: task.family.featurize(records, tokenizer, config.max_length, {l: i for i, l in enumerate(labels)})
+        key,
+        lambda: task.family.featurize(records, tokenizer, config.max_length, {l: i for i, l in enumerate(labels)}),
     )
     progress.finish()
     if split != "train":  # evaluation in length order wastes no padding; origins keep the mapping
@@ -153,17 +139,20 @@ def _featurize(task, records, tokenizer, config, labels, split, progress) -> Fea
     return features
 
 
-def _trainer(task, model, tokenizer, features, records, labels, config, work_dir, progress):
+def build_trainer(task: Task, model, data: Prepared, config: TrainingConfig, work_dir: Path,
+                  progress: Progress = Silent()):
+    """The Trainer of one run: validation scored every epoch, the best epoch kept."""
     from datasets import Dataset
     from transformers import PrinterCallback, TrainingArguments
 
     family, main = task.family, task.metric.main
-
+    metric = next(metric for metric in family.metrics if metric.name == main)
     validation_history: list[dict] = []  # every epoch's full validation scores, in order
 
     def compute_metrics(prediction):
-        decoded = family.decode(prediction.predictions, features["validation"], records["validation"], labels)
-        validation_history.append(family.score(records["validation"], decoded))
+        decoded = family.decode(prediction.predictions, data.features["validation"], data.records["validation"],
+                                data.labels)
+        validation_history.append(family.score(data.records["validation"], decoded))
         return {key: value for key, value in validation_history[-1].items() if isinstance(value, (int, float))}
 
     arguments = TrainingArguments(
@@ -178,7 +167,8 @@ def _trainer(task, model, tokenizer, features, records, labels, config, work_dir
         seed=config.seed,
         data_seed=config.seed,
         bf16=config.precision == "bf16",
-        use_cpu=not torch.cuda.is_available(),
+        fp16=config.precision == "fp16",
+        use_cpu=not (torch.cuda.is_available() or torch.backends.mps.is_available()),
         train_sampling_strategy="group_by_length",
         eval_strategy="epoch",
         save_strategy="best",
@@ -186,19 +176,19 @@ def _trainer(task, model, tokenizer, features, records, labels, config, work_dir
         save_total_limit=1,
         load_best_model_at_end=True,
         metric_for_best_model=main,
-        greater_is_better=True,
+        greater_is_better=metric.higher_is_better,
         logging_strategy="steps",
         logging_steps=25,
         report_to="none",
         disable_tqdm=True,
         dataloader_num_workers=0,
     )
-    trainer = _ordered_eval_trainer_class()(
+    trainer = _timed_ordered_trainer_class()(
         model=model,
         args=arguments,
-        train_dataset=Dataset.from_list(features["train"].inputs),
-        eval_dataset=Dataset.from_list(features["validation"].inputs),
-        data_collator=family.collator(tokenizer),
+        train_dataset=Dataset.from_list(data.features["train"].inputs),
+        eval_dataset=Dataset.from_list(data.features["validation"].inputs),
+        data_collator=family.collator(data.tokenizer),
         compute_metrics=compute_metrics,
         preprocess_logits_for_metrics=lambda logits, _: family.reduce_logits(logits),
         callbacks=[ProgressCallback(progress, task.name, main)],
@@ -208,8 +198,8 @@ def _trainer(task, model, tokenizer, features, records, labels, config, work_dir
     return trainer
 
 
-def _kept_validation(trainer) -> tuple[dict, float] | None:
-    """The validation scores and pass time of the epoch the trainer kept, as scored during training.
+def _kept_validation(trainer) -> dict | None:
+    """The validation scores of the epoch the trainer kept, as scored during training.
 
     Evaluation is deterministic, so scoring the kept model again would repeat
     one whole validation pass; ``None`` where no epoch was evaluated.
@@ -217,38 +207,52 @@ def _kept_validation(trainer) -> tuple[dict, float] | None:
     passes = [entry for entry in trainer.state.log_history if "eval_runtime" in entry]
     for entry, scores in zip(passes, trainer.validation_history):
         if entry["step"] == trainer.state.best_global_step:
-            return scores, entry["eval_runtime"]
+            return scores
     return None
 
 
-def _ordered_eval_trainer_class():
+def _timed_ordered_trainer_class():
     from torch.utils.data import SequentialSampler
     from transformers import Trainer
 
-    class OrderedEvalTrainer(Trainer):
-        """Evaluates in dataset order: predictions must line up with feature origins.
+    class TimedOrderedTrainer(Trainer):
+        """Evaluates in dataset order (predictions must line up with feature origins, in every process),
+        and times its validation passes and checkpoint saves apart from optimisation."""
 
-        (With ``group_by_length`` the stock Trainer also shuffles evaluation batches.)
-        """
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.seconds = {"validation": 0.0, "checkpoint": 0.0}
 
         def _get_eval_sampler(self, eval_dataset):
-            if self.args.world_size > 1:
-                return super()._get_eval_sampler(eval_dataset)
-            return SequentialSampler(eval_dataset)
+            return SequentialSampler(eval_dataset)  # the stock one shuffles under group_by_length
 
-    return OrderedEvalTrainer
+        def evaluate(self, *args, **kwargs):
+            clock = time.perf_counter()
+            try:
+                return super().evaluate(*args, **kwargs)
+            finally:
+                self.seconds["validation"] += time.perf_counter() - clock
+
+        def _save_checkpoint(self, *args, **kwargs):
+            clock = time.perf_counter()
+            try:
+                return super()._save_checkpoint(*args, **kwargs)
+            finally:
+                self.seconds["checkpoint"] += time.perf_counter() - clock
+
+    return TimedOrderedTrainer
 
 
-def _score(trainer, task, features, records, labels, split, progress):
-    """Predict ``split`` with the selected model, decode it onto records, score it."""
+def score(trainer, task: Task, data: Prepared, split: str) -> tuple[dict, float, list]:
+    """Predict ``split`` with the selected model, decode it onto records, score it; and the seconds it took."""
     from datasets import Dataset
 
     trainer.compute_metrics = None  # scored here, against this split's own records
     clock = time.perf_counter()
-    output = trainer.predict(Dataset.from_list(features[split].inputs), metric_key_prefix=split)
+    output = trainer.predict(Dataset.from_list(data.features[split].inputs), metric_key_prefix=split)
     seconds = time.perf_counter() - clock
-    decoded = task.family.decode(output.predictions, features[split], records[split], labels)
-    return task.family.score(records[split], decoded), seconds, decoded
+    decoded = task.family.decode(output.predictions, data.features[split], data.records[split], data.labels)
+    return task.family.score(data.records[split], decoded), seconds, decoded
 
 
 def _best_epoch(trainer) -> float | None:
@@ -263,4 +267,3 @@ def _peak_memory_mb() -> float:
     if torch.cuda.is_available():
         return round(torch.cuda.max_memory_allocated() / 2**20, 1)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-

@@ -14,7 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from biobench.errors import BiobenchError, DataError, UnknownNameError
+from biobench.errors import DataError, UnknownNameError
+from biobench.families.base import MetricSpec, check_metric_spec, default_metric
 from biobench.registry import FAMILIES, FORMATS
 from biobench.splits import derive_splits, read_id_list
 from biobench.yaml_spec import load_yaml_spec
@@ -25,11 +26,6 @@ SPLIT_NAMES = ("train", "validation", "test")
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class MetricSpec(Strict):
-    main: str
-    also: list[str] = []
 
 
 class Hyperparameters(Strict):
@@ -101,6 +97,12 @@ class TaskSpec(Strict):
         return value
 
     @model_validator(mode="after")
+    def _metric_is_the_family_s(self) -> "TaskSpec":
+        if self.metric is not None:
+            check_metric_spec(self.metric, FAMILIES.get(self.family).metrics, self.family)
+        return self
+
+    @model_validator(mode="after")
     def _every_split_has_a_source_and_checksum(self) -> "TaskSpec":
         derived = {self.derive.source, *self.derive.ids, *self.derive.fractions} if self.derive else set()
         for fold, splits in self.folds.items() or [(None, {})]:
@@ -162,7 +164,7 @@ class Task:
 
     @property
     def metric(self) -> MetricSpec:
-        return self.spec.metric or self.family.default_metric
+        return self.spec.metric or default_metric(self.family.metrics)
 
     def file(self, relative: str) -> Path:
         """A plugin file by relative path; paths that leave the folder are refused."""
@@ -248,8 +250,3 @@ def file_sha256(path: Path) -> str:
             digest.update(chunk)
     return digest.hexdigest()
 
-
-def require_task_folder(path: Path) -> Path:
-    if not (path / "task.yaml").is_file():
-        raise BiobenchError(f"{path}: not a task plugin folder (no task.yaml)")
-    return path

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import torch
 
-from biobench.backbones import count_parameters, load_tokenizer
-from biobench.errors import BiobenchError
-from biobench.model_cards import ModelCard
+from biobench.models.build import load_encoder
+from biobench.models.cards import ModelCard
+from biobench.models.loading import count_parameters, load_tokenizer
 
 
 @dataclass(frozen=True)
@@ -30,20 +30,6 @@ class Profile:
     latency_ms_p95: float
     throughput_sequences_per_second: float
     peak_memory_mb: float
-
-
-def load_encoder(card: ModelCard, recursions: int | None = None) -> torch.nn.Module:
-    """The bare encoder (no task head) in eval mode."""
-    if card.kind == "minialbert":
-        from biobench.minialbert import MiniAlbertModel
-        from biobench.minialbert.loading import load_minialbert
-
-        return load_minialbert(card.location(), MiniAlbertModel, recursions=recursions).eval()
-    if recursions is not None:
-        raise BiobenchError(f"--recursions applies to MiniALBERT models only; {card.name!r} is of kind {card.kind!r}")
-    from transformers import AutoModel
-
-    return AutoModel.from_pretrained(card.location(), revision=card.revision, trust_remote_code=card.trust_remote_code).eval()
 
 
 def quantize_int8(model: torch.nn.Module) -> torch.nn.Module:

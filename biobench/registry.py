@@ -66,3 +66,7 @@ FAMILIES.register("qa", "biobench.families.text_pair:QA")
 FAMILIES.register("classification", "biobench.families.classification:CLASSIFICATION")
 FAMILIES.register("similarity", "biobench.families.similarity:SIMILARITY")
 FAMILIES.register("extractive-qa", "biobench.families.extractive_qa:EXTRACTIVE_QA")
+
+MODEL_KINDS = Registry("model kind")
+MODEL_KINDS.register("hf", "biobench.models.kinds:HF")
+MODEL_KINDS.register("minialbert", "biobench.models.kinds:MINIALBERT")

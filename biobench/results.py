@@ -1,29 +1,46 @@
-"""Result files: one JSON per (model, task, seed), written atomically, with
+"""Result files: one JSON per (setting, seed), written atomically, with
 per-example predictions (JSONL) beside it.
 
-Schema (``schema_version`` 1), as typed dicts below:
+Schema 2, as typed dicts below:
 
-    {"schema_version": 1, "config_hash": str, "seed": int,
+    {"schema_version": 2, "config_hash": str, "seed": int,
      "model": ModelInfo, "task": TaskInfo, "hyperparameters": {...},
-     "metrics": {"validation": {...}, "test": {...}, "main": str},
-     "timings": {"train_seconds", "validation_seconds", "test_seconds", "total_seconds"},
+     "variant": {"tuning", "recursions", "head", "precision"},
+     "setting": {"id": str, "label": [str, ...], "defaults": {...}},
+     "metrics": {"validation": {...}, "test": {...}, "main": str, "best_epoch": float, "labels": [...]},
+     "timings": {"train_seconds", "validation_seconds", "checkpoint_seconds", "test_seconds", "total_seconds"},
      "throughput": {"train_examples_per_second", "test_examples_per_second"},
      "peak_memory_mb": float, "hardware": {...}, "packages": {...},
      "predictions_file": str, "created": ISO-8601 str}
 
-A file with the same ``config_hash`` means that run is finished: re-runs skip it.
+``config_hash`` identifies the run (setting and seed), ``setting.id`` the
+setting alone; ``setting.label`` says in words how the setting differs from
+the task's defaults (``setting.defaults``). Since schema 2, ``train_seconds``
+is optimisation alone: the per-epoch validation passes and checkpoint saves
+are timed apart.
+
+Schema 1 (before settings were recorded) is read too: its setting is
+recomputed from the recorded model, task and hyperparameters, its label from
+what those show without the task's defaults (variant, precision, budget).
+
+Files live at ``<model>/<task>[/fold-<k>]/<setting>/seed-<n>.json``, where
+``<setting>`` is the label in a few words and the setting id; a run whose
+``config_hash`` is found anywhere under the folder is finished, whatever its path.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, TypedDict
 
+from biobench.errors import DataError
 from biobench.files import write_atomic
+from biobench.setting import config_hash, run_identity, setting_id, setting_label
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE_SCHEMAS = (1, 2)
 
 
 class ModelInfo(TypedDict):
@@ -44,6 +61,12 @@ class TaskInfo(TypedDict):
     metric_version: str
 
 
+class SettingInfo(TypedDict):
+    id: str
+    label: list[str]
+    defaults: dict[str, Any] | None  # the task's hyperparameters for this variant (None in schema 1)
+
+
 class Result(TypedDict):
     schema_version: int
     config_hash: str
@@ -51,6 +74,8 @@ class Result(TypedDict):
     model: ModelInfo
     task: TaskInfo
     hyperparameters: dict[str, Any]
+    variant: dict[str, Any]
+    setting: SettingInfo
     metrics: dict[str, Any]
     timings: dict[str, float]
     throughput: dict[str, float]
@@ -61,40 +86,68 @@ class Result(TypedDict):
     created: str
 
 
-def config_hash(identity: dict[str, Any]) -> str:
-    """A stable digest of everything that determines a run's outcome."""
-    canonical = json.dumps({"schema_version": SCHEMA_VERSION, **identity}, sort_keys=True, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+def new_result(model: ModelInfo, task: TaskInfo, seed: int, hyperparameters: dict, variant: dict,
+               defaults: dict, **measured: Any) -> Result:
+    """A schema-2 result: identity, setting and hash computed here, measurements as given."""
+    identity = run_identity(model, task, hyperparameters)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "config_hash": config_hash(identity),
+        "seed": seed,
+        "model": model,
+        "task": task,
+        "hyperparameters": hyperparameters,
+        "variant": variant,
+        "setting": {"id": setting_id(identity), "label": setting_label(hyperparameters, defaults),
+                    "defaults": defaults},
+        **measured,
+        "predictions_file": "",
+    }
 
 
-def variant_marks(hyperparameters: dict[str, Any]) -> list[str]:
-    """How a run differs from full fine-tuning of the whole model, e.g. ``["adapters", "2 recursions"]``."""
-    marks = [hyperparameters["tuning"]] if hyperparameters.get("tuning", "full") != "full" else []
-    if hyperparameters.get("recursions"):
-        marks.append(f"{hyperparameters['recursions']} recursions")
-    if hyperparameters.get("pooling"):
-        marks.append(f"{hyperparameters['pooling']} pooling")
-    return marks
+def upgraded(result: dict) -> Result:
+    """A result of any readable schema with the fields of the current one (schema 1: setting recomputed)."""
+    if result.get("schema_version") == 1:
+        from biobench.models.variant import Variant
+
+        identity = run_identity(result["model"], result["task"], result["hyperparameters"])
+        result = dict(result)
+        result["variant"] = Variant.from_hyperparameters(result["hyperparameters"]).record()
+        result["setting"] = {"id": setting_id(identity), "label": setting_label(result["hyperparameters"], None),
+                             "defaults": None}
+    return result
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A file under a results folder that is not a result this version can read, and why."""
+
+    path: Path
+    problem: str
 
 
 class ResultStore:
-    """The results folder: ``<root>/<model>[+variant]/<task>/seed-<n>.json`` (+ ``.predictions.jsonl``)."""
+    """A results folder: result files by setting and seed, found again by their ``config_hash``."""
 
     def __init__(self, root: Path):
         self.root = Path(root)
+        self._hashes: set[str] | None = None
 
-    def path(self, model: str, task: str, seed: int, marks: list[str] = (), fold: str | None = None) -> Path:
-        """``<model>[+marks]/<task>/seed-<n>.json``; cross-validated tasks add a ``fold-<k>/`` level."""
-        folder = self.root / "+".join([_slug(model), *(mark.replace(" ", "-") for mark in marks)]) / task
-        return (folder / f"fold-{fold}" if fold is not None else folder) / f"seed-{seed}.json"
+    def path(self, model: str, task: str, seed: int, setting: str, label: list[str] = (),
+             fold: str | None = None) -> Path:
+        """``<model>/<task>[/fold-<k>]/<label words>.<setting id>/seed-<n>.json``."""
+        folder = self.root / _slug(model) / task
+        if fold is not None:
+            folder = folder / f"fold-{fold}"
+        words = "_".join(word.replace(",", "").replace(" ", "-") for word in label) or "defaults"
+        return folder / f"{_slug(words)}.{setting[:8]}" / f"seed-{seed}.json"
 
-    def finished(self, path: Path, expected_hash: str) -> bool:
-        if not path.is_file():
-            return False
-        try:
-            return json.loads(path.read_text(encoding="utf-8")).get("config_hash") == expected_hash
-        except (OSError, json.JSONDecodeError):
-            return False
+    def finished(self, expected_hash: str) -> bool:
+        """Whether a result of this run (setting and seed) is anywhere in the folder."""
+        if self._hashes is None:
+            results, _ = scan_results(self.root)
+            self._hashes = {result["config_hash"] for result in results}
+        return expected_hash in self._hashes
 
     def write(self, path: Path, result: Result, predictions: Iterable[dict]) -> None:
         """Predictions first, then the result: a result file implies complete predictions."""
@@ -102,15 +155,35 @@ class ResultStore:
         write_atomic(predictions_path, "".join(json.dumps(row) + "\n" for row in predictions))
         result["predictions_file"] = predictions_path.name
         write_atomic(path, json.dumps(result, indent=2, sort_keys=False) + "\n")
+        if self._hashes is not None:
+            self._hashes.add(result["config_hash"])
+
+
+def scan_results(root: Path) -> tuple[list[Result], list[Unreadable]]:
+    """Every result under ``root`` (upgraded to the current schema), and the files that could not be read."""
+    results, unreadable = [], []
+    for path in sorted(Path(root).rglob("seed-*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            unreadable.append(Unreadable(path, f"not a readable JSON result ({error})"))
+            continue
+        if not isinstance(data, dict) or data.get("schema_version") not in READABLE_SCHEMAS:
+            version = data.get("schema_version") if isinstance(data, dict) else None
+            unreadable.append(Unreadable(path, f"schema_version {version!r} is not one this biobench reads"))
+            continue
+        try:
+            results.append(upgraded(data))
+        except (KeyError, TypeError) as error:
+            unreadable.append(Unreadable(path, f"a result without the field {error}"))
+    return results, unreadable
 
 
 def read_results(root: Path) -> list[Result]:
-    """Every result file under ``root`` with a schema this version understands."""
-    results = []
-    for path in sorted(Path(root).rglob("seed-*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("schema_version") == SCHEMA_VERSION:
-            results.append(data)
+    """Every result under ``root``; an unreadable result file is an error naming it."""
+    results, unreadable = scan_results(root)
+    if unreadable:
+        raise DataError(unreadable[0].path, unreadable[0].problem)
     return results
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from biobench.errors import BiobenchError, UnknownNameError
+from biobench.families.base import default_metric
 from biobench.plugin import SPLIT_NAMES, Task, file_sha256
 from biobench.registry import FAMILIES, FORMATS
 
@@ -75,7 +76,7 @@ def _spec_text(name: str, family: str, format: str, folder: Path, splits: dict[s
     if options:
         spec["format_options"] = options
     spec["max_length"] = 128
-    spec["metric"] = family_object.default_metric.model_dump()
+    spec["metric"] = default_metric(family_object.metrics).model_dump()
     spec["hyperparameters"] = {"epochs": 3, "lr": 5.0e-05, "batch_size": 16}
     spec |= {"citation": "", "license": "", "source": ""}
     header = (

@@ -44,3 +44,11 @@ def write_plugin(folder: Path, name: str, files: dict[str, str], **fields) -> Pa
     }
     (folder / "task.yaml").write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     return folder
+
+
+def result_file(output: Path, model: str, task: str, seed: int = 1, label: str | None = "defaults") -> Path:
+    """The one result file of ``model`` on ``task`` whose setting folder is named by ``label`` (None: any)."""
+    found = [path for path in Path(output, model, task).rglob(f"seed-{seed}.json")
+             if label is None or path.parent.name.rsplit(".", 1)[0] == label]
+    assert len(found) == 1, f"expected one {label} result of {model} on {task}, seed {seed}; found {found}"
+    return found[0]

@@ -4,9 +4,10 @@ import pytest
 import torch
 
 from biobench import catalog
-from biobench.backbones import count_parameters, export_encoder, load_model
+from biobench.models.build import load_encoder
+from biobench.models.loading import count_parameters, export_encoder
 from biobench.errors import BiobenchError, UnknownNameError
-from biobench.model_cards import load_cards, resolve_model
+from biobench.models.cards import load_cards, resolve_model
 from builders import write_plugin
 
 
@@ -69,8 +70,8 @@ def test_export_keeps_the_encoder_in_half_precision_and_reloads_in_float32(tmp_p
     card = resolve_model(str(tiny_bert), {})
     counts = export_encoder(card, tmp_path / "exported", "float16")
     assert (tmp_path / "exported" / "tokenizer.json").is_file()
-    original = load_model(card, "AutoModel", {})
-    exported = load_model(resolve_model(str(tmp_path / "exported"), {}), "AutoModel", {})
+    original = load_encoder(card)
+    exported = load_encoder(resolve_model(str(tmp_path / "exported"), {}))
     assert counts.unique == count_parameters(exported).unique
     weights = dict(exported.named_parameters())
     for name, parameter in original.named_parameters():
@@ -82,8 +83,8 @@ def test_export_keeps_the_encoder_in_half_precision_and_reloads_in_float32(tmp_p
 
 def test_the_shipped_student_loads_offline_at_under_30_percent_of_its_teacher():
     cards = catalog.model_cards()
-    student = load_model(cards["minialbert-minilm-l6"], "AutoModel", {})
-    teacher = load_model(cards["minilm-l6"], "AutoModel", {})
+    student = load_encoder(cards["minialbert-minilm-l6"])
+    teacher = load_encoder(cards["minilm-l6"])
     assert student.config.model_type == "minialbert" and next(student.parameters()).dtype == torch.float32
     assert count_parameters(student).unique == 6_032_160
     assert count_parameters(student).unique <= 0.30 * count_parameters(teacher).unique

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from biobench.cli import app
-from builders import write_plugin
+from builders import result_file, write_plugin
 
 runner = CliRunner()
 
@@ -38,14 +38,15 @@ def test_run_writes_results_and_leaderboard_then_resumes(tiny_bert, ncbi_slice, 
     output = tmp_path / "results"
     first = run_tiny(tiny_bert, ncbi_slice, output, "--seeds", "2")
     assert first.exit_code == 0, first.output
-    files = sorted(p.name for p in (output / tiny_bert.name / "ncbi-slice").iterdir())
+    saved = result_file(output, tiny_bert.name, "ncbi-slice")
+    files = sorted(p.name for p in saved.parent.iterdir())
     assert files == ["seed-1.json", "seed-1.predictions.jsonl", "seed-2.json", "seed-2.predictions.jsonl"]
-    result = json.loads((output / tiny_bert.name / "ncbi-slice" / "seed-1.json").read_text())
-    assert result["schema_version"] == 1 and result["metrics"]["main"] == "f1"
+    result = json.loads(saved.read_text())
+    assert result["schema_version"] == 2 and result["metrics"]["main"] == "f1"
     assert 0.0 <= result["metrics"]["test"]["f1"] <= 1.0
     assert result["model"]["parameters"]["trainable"] == result["model"]["parameters"]["unique"] > 0
     assert result["hyperparameters"]["epochs"] == 1 and result["hyperparameters"]["precision"] == "fp32"
-    predictions = (output / tiny_bert.name / "ncbi-slice" / "seed-1.predictions.jsonl").read_text().splitlines()
+    predictions = saved.with_suffix(".predictions.jsonl").read_text().splitlines()
     assert len(predictions) == 48 and set(json.loads(predictions[0])) == {"id", "tokens", "gold", "predicted"}
     assert "ncbi-slice" in (output / "leaderboard.md").read_text()
 
@@ -60,7 +61,7 @@ def test_same_seed_same_metrics(tiny_bert, ncbi_slice, tmp_path):
     scores = []
     for name in ("a", "b"):
         assert run_tiny(tiny_bert, ncbi_slice, tmp_path / name, "--seed", "7").exit_code == 0
-        result = json.loads((tmp_path / name / tiny_bert.name / "ncbi-slice" / "seed-7.json").read_text())
+        result = json.loads(result_file(tmp_path / name, tiny_bert.name, "ncbi-slice", 7).read_text())
         scores.append((result["metrics"]["validation"], result["metrics"]["test"]))
     assert scores[0] == scores[1]
 

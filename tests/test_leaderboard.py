@@ -8,6 +8,7 @@ def _result(model, task, seed, score):
         "model": {"name": model, "kind": "hf", "parameters": {"total": 22_700_000, "unique": 22_700_000, "trainable": 22_700_000}},
         "task": {"name": task, "metric": "f1"},
         "seed": seed,
+        "setting": {"id": f"{model}/{task}", "label": [], "defaults": None},
         "metrics": {"test": {"f1": score}},
         "hyperparameters": {"precision": "fp32"},
         "timings": {"train_seconds": 100.0},
@@ -51,8 +52,8 @@ def test_other_formats(tmp_path):
 
     store = ResultStore(tmp_path / "results")
     for result in results:
-        result["schema_version"] = 1
-        store.write(store.path(result["model"]["name"], result["task"]["name"], result["seed"]), result, [])
+        result["schema_version"], result["config_hash"] = 2, f"{result['setting']['id']}/{result['seed']}"
+        store.write(store.path(result["model"]["name"], result["task"]["name"], result["seed"], "0" * 16), result, [])
     for suffix in ("html", "csv", "json", "md"):
         outcome = CliRunner().invoke(app, ["leaderboard", str(tmp_path / "results"), "-o", str(tmp_path / f"board.{suffix}")])
         assert outcome.exit_code == 0, outcome.output

@@ -7,14 +7,15 @@ import torch
 from transformers import AutoModel
 from typer.testing import CliRunner
 
-from biobench.backbones import count_parameters
+from biobench.models.loading import count_parameters
 from biobench.benchmark import Overrides, plan
 from biobench.catalog import load_task, model_cards
+from biobench.models.variant import Variant
 from biobench.cli import app
-from biobench.mean_pooling import MeanPooledClassifier, masked_mean
+from biobench.models.heads import MeanPooledClassifier, masked_mean
 from biobench.results import ResultStore
-from biobench.tuning import apply_tuning
-from builders import ROOT, TASKS
+from biobench.models.tuning import insert_houlsby_adapters
+from builders import ROOT, TASKS, result_file
 
 HIDDEN, LABELS = 32, 3
 
@@ -53,7 +54,8 @@ def test_loss_follows_the_problem_type(tiny_bert, options, labels, loss):
 
 
 def test_adapter_tuning_trains_adapters_layer_norms_and_the_new_head(tiny_bert):
-    model = apply_tuning(_head(tiny_bert), "adapters", "hf")
+    model = _head(tiny_bert)
+    insert_houlsby_adapters(model)
     trainable = {name for name, p in model.named_parameters() if p.requires_grad}
     assert {"classifier.weight", "classifier.bias"} <= trainable
     assert all(".adapter." in name or ".LayerNorm." in name or name.startswith("classifier.") for name in trainable)
@@ -70,15 +72,15 @@ def test_cli_mean_pooling_is_a_variant_of_its_own(tiny_bert, tmp_path):
     for extra in ([], ["--pooling", "mean"]):
         result = _run(tiny_bert, TASKS / "biosses", tmp_path, *extra)
         assert result.exit_code == 0, result.output
-    saved = json.loads((tmp_path / "out" / f"{tiny_bert.name}+mean-pooling" / "biosses" / "seed-1.json").read_text())
+    saved = json.loads(result_file(tmp_path / "out", tiny_bert.name, "biosses", label="mean-pooling_epochs-1").read_text())
     assert saved["hyperparameters"]["pooling"] == "mean" and "pearson" in saved["metrics"]["test"]
-    plain = json.loads((tmp_path / "out" / tiny_bert.name / "biosses" / "seed-1.json").read_text())
+    plain = json.loads(result_file(tmp_path / "out", tiny_bert.name, "biosses", label="epochs-1").read_text())
     assert "pooling" not in plain["hyperparameters"] and plain["config_hash"] != saved["config_hash"]
-    assert f"`{tiny_bert.name} (mean pooling)`" in (tmp_path / "out" / "leaderboard.md").read_text()
+    assert f"`{tiny_bert.name} (mean pooling, epochs 1)`" in (tmp_path / "out" / "leaderboard.md").read_text()
 
 
 @pytest.mark.parametrize(("extra", "message"), [
-    (["--pooling", "max"], "choose auto, cls, mean"),
+    (["--pooling", "max"], "choose one of auto, cls, mean"),
     (["--pooling", "mean"], "none of the selected tasks is sentence-level"),
 ])
 def test_cli_refuses_bad_pooling(tiny_bert, ncbi_slice, tmp_path, extra, message):
@@ -87,7 +89,7 @@ def test_cli_refuses_bad_pooling(tiny_bert, ncbi_slice, tmp_path, extra, message
 
 
 def _planned(pooling: str, model: str = "minilm-l6", task: str = "biosses"):
-    overrides = Overrides(max_length=256, max_train_examples=1000, precision="fp32", pooling=pooling)
+    overrides = Overrides(max_length=256, max_train_examples=1000, variant=Variant(precision="fp32", head=pooling))
     root = ROOT / "leaderboards" / "blurb-lite" / "results"
     (planned,) = plan([model_cards()[model]], [load_task(task, [])], [1], overrides, ResultStore(root))
     return planned
@@ -96,13 +98,15 @@ def _planned(pooling: str, model: str = "minilm-l6", task: str = "biosses"):
 def test_results_from_before_the_pooling_option_keep_their_hash():
     """A committed run of the [CLS] head is still found finished, so it is not redone."""
     planned = _planned("cls")
-    assert planned.path.is_file() and planned.config_hash == json.loads(planned.path.read_text())["config_hash"]
+    committed = ROOT / "leaderboards" / "blurb-lite" / "results" / "minilm-l6" / "biosses" / "seed-1.json"
+    assert planned.config_hash == json.loads(committed.read_text())["config_hash"]
+    assert ResultStore(committed.parents[2]).finished(planned.config_hash)
 
 
 @pytest.mark.parametrize(("model", "task", "pooling"), [
     ("minilm-l6", "biosses", "mean"),  # a sentence-transformers model with a mean Pooling module
-    ("minialbert-minilm-l6", "biosses", None),  # no sentence-transformers files: its own head
+    ("minialbert-minilm-l6", "biosses", "cls"),  # no sentence-transformers files: its own head
     ("minilm-l6", "ncbi-disease", None),  # token-level: pooling does not apply
 ])
 def test_auto_pooling_reads_the_model_s_own(model, task, pooling):
-    assert _planned("auto", model, task).config.pooling == pooling
+    assert _planned("auto", model, task).config.variant.head == pooling

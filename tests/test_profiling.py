@@ -3,7 +3,7 @@ from typer.testing import CliRunner
 
 from biobench.cli import app
 from biobench.errors import BiobenchError
-from biobench.model_cards import ModelCard
+from biobench.models.cards import ModelCard
 from biobench.profiling import profile_model
 
 
@@ -21,7 +21,7 @@ def test_int8_keeps_the_parameter_count_and_runs(tiny_bert):
 
 
 def test_recursions_need_a_minialbert(tiny_bert):
-    with pytest.raises(BiobenchError, match="MiniALBERT models only"):
+    with pytest.raises(BiobenchError, match="models with recursions"):
         profile_model(ModelCard(name="tiny", kind="hf", source=str(tiny_bert)), recursions=2)
 
 

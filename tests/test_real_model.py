@@ -5,6 +5,7 @@ import json
 from typer.testing import CliRunner
 
 from biobench.cli import app
+from builders import result_file
 
 
 def test_minilm_learns_ncbi_disease_from_400_sentences(tmp_path):
@@ -13,9 +14,9 @@ def test_minilm_learns_ncbi_disease_from_400_sentences(tmp_path):
         "--precision", "fp32", "--output", str(tmp_path),
     ])
     assert result.exit_code == 0, result.output
-    saved = json.loads((tmp_path / "minilm-l6" / "ncbi-disease" / "seed-1.json").read_text())
+    saved = json.loads(result_file(tmp_path, "minilm-l6", "ncbi-disease", label=None).read_text())
     assert saved["model"]["parameters"]["unique"] == 22_566_531  # 22.7M backbone (no pooler) + a 3-label head
     assert saved["metrics"]["test"]["f1"] > 0.15  # 0.31 measured; an untrained head scores about 0
     assert saved["metrics"]["validation"]["f1"] > 0.15
-    predictions = (tmp_path / "minilm-l6" / "ncbi-disease" / "seed-1.predictions.jsonl").read_text().splitlines()
+    predictions = result_file(tmp_path, "minilm-l6", "ncbi-disease", label=None).with_suffix(".predictions.jsonl").read_text().splitlines()
     assert len(predictions) == 940  # every test sentence, scored once

@@ -3,7 +3,8 @@ import json
 import pytest
 
 from biobench.files import write_atomic
-from biobench.results import ResultStore, config_hash, read_results
+from biobench.results import ResultStore, read_results
+from biobench.setting import config_hash
 
 
 def test_config_hash_is_stable_and_sensitive():
@@ -26,12 +27,15 @@ def test_write_atomic_leaves_nothing_half_written(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
 
 
-def test_store_marks_finished_runs_by_hash(tmp_path):
+def test_store_finds_finished_runs_by_hash_wherever_they_are(tmp_path):
     store = ResultStore(tmp_path)
-    path = store.path("org/model", "ncbi-disease", 3)
-    assert path == tmp_path / "org__model" / "ncbi-disease" / "seed-3.json"
-    assert not store.finished(path, "abc")
-    store.write(path, {"schema_version": 1, "config_hash": "abc"}, [{"id": "1"}])
-    assert store.finished(path, "abc") and not store.finished(path, "def")
+    path = store.path("org/model", "ncbi-disease", 3, "0123456789abcdef", ["adapters", "2,000 train examples"])
+    assert path == tmp_path / "org__model" / "ncbi-disease" / "adapters_2000-train-examples.01234567" / "seed-3.json"
+    assert store.path("m", "t", 1, "fedcba9876543210", [], fold="2").parts[-4:] == ("t", "fold-2", "defaults.fedcba98",
+                                                                                   "seed-1.json")
+    assert not store.finished("abc")
+    store.write(path, {"schema_version": 2, "config_hash": "abc", "setting": {"id": "x"}}, [{"id": "1"}])
+    assert store.finished("abc") and not store.finished("def")
+    assert ResultStore(tmp_path).finished("abc")  # a new store reads the folder
     assert json.loads(path.with_suffix(".predictions.jsonl").read_text()) == {"id": "1"}
     assert read_results(tmp_path)[0]["predictions_file"] == "seed-3.predictions.jsonl"

@@ -8,11 +8,11 @@ import torch
 from transformers import AutoModelForTokenClassification, BertTokenizer
 from typer.testing import CliRunner
 
-from biobench.backbones import count_parameters
+from biobench.models.loading import count_parameters
 from biobench.cli import app
 from biobench.errors import BiobenchError
-from biobench.tuning import apply_tuning
-from builders import ROOT, SPECIALS
+from biobench.models.tuning import add_lora, insert_houlsby_adapters
+from builders import ROOT, SPECIALS, result_file
 
 HIDDEN, LAYERS, LABELS = 32, 2, 3
 HEAD = HIDDEN * LABELS + LABELS
@@ -24,8 +24,13 @@ def _tiny(tiny_bert):
     return AutoModelForTokenClassification.from_pretrained(tiny_bert, num_labels=LABELS)
 
 
+def _adapted(model):
+    insert_houlsby_adapters(model)
+    return model
+
+
 def test_houlsby_adapters_train_adapters_layer_norms_and_head(tiny_bert):
-    model = apply_tuning(_tiny(tiny_bert), "adapters", "hf")
+    model = _adapted(_tiny(tiny_bert))
     bottleneck = HIDDEN // 16
     adapter = HIDDEN * bottleneck + bottleneck + bottleneck * HIDDEN + HIDDEN
     layer_norms = LAYER_NORM * (1 + 2 * LAYERS)  # embeddings + attention and feed-forward blocks
@@ -33,27 +38,22 @@ def test_houlsby_adapters_train_adapters_layer_norms_and_head(tiny_bert):
 
 
 def test_inserted_adapters_start_as_the_identity(tiny_bert):
-    original, adapted = _tiny(tiny_bert).eval(), apply_tuning(_tiny(tiny_bert), "adapters", "hf").eval()
+    original, adapted = _tiny(tiny_bert).eval(), _adapted(_tiny(tiny_bert)).eval()
     ids = torch.randint(5, 100, (2, 12))
     assert torch.equal(original(input_ids=ids).logits, adapted(input_ids=ids).logits)
 
 
 def test_lora_trains_low_rank_matrices_and_head(tiny_bert):
-    model = apply_tuning(_tiny(tiny_bert), "lora", "hf")
+    model = add_lora(_tiny(tiny_bert))
     rank = 8
     assert count_parameters(model).trainable == LAYERS * 2 * rank * (HIDDEN + HIDDEN) + HEAD
-
-
-def test_full_trains_everything(tiny_bert):
-    counts = count_parameters(apply_tuning(_tiny(tiny_bert), "full", "hf"))
-    assert counts.trainable == counts.unique
 
 
 def test_a_model_without_bert_blocks_is_refused():
     model = torch.nn.Sequential(torch.nn.Linear(4, 4))
     model.base_model_prefix = "x"
     with pytest.raises(BiobenchError, match="BERT-style layers"):
-        apply_tuning(model, "adapters", "hf")
+        insert_houlsby_adapters(model)
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def _run(model, ncbi_slice, output, *extra):
 def test_cli_adapter_tuning_of_a_minialbert_with_fewer_recursions(student, ncbi_slice, tmp_path):
     result = _run(student, ncbi_slice, tmp_path / "out", "--adapter-tuning", "--recursions", "2")
     assert result.exit_code == 0, result.output
-    saved = json.loads((tmp_path / "out" / "student+adapters+2-recursions" / "ncbi-slice" / "seed-1.json").read_text())
+    saved = json.loads(result_file(tmp_path / "out", "student", "ncbi-slice", label="adapters_2-recursions").read_text())
     assert saved["hyperparameters"]["tuning"] == "adapters" and saved["hyperparameters"]["recursions"] == 2
     assert saved["hyperparameters"]["lr"] == 1e-3
     adapters = 3 * 2 * (32 * 8 + 8 + 8 * 32 + 32 + 2 * 32)  # 3 recursions x (attention, mlp) adapters, reduction 4
@@ -94,7 +94,7 @@ def test_cli_full_and_adapter_runs_are_distinct(tiny_bert, ncbi_slice, tmp_path)
 @pytest.mark.parametrize(("extra", "message"), [
     (["--peft", "prefix"], "only lora"),
     (["--peft", "lora", "--adapter-tuning"], "not both"),
-    (["--recursions", "2"], "MiniALBERT models only"),
+    (["--recursions", "2"], "models with recursions"),
 ])
 def test_cli_refuses_bad_tuning_options(tiny_bert, ncbi_slice, tmp_path, extra, message):
     result = _run(tiny_bert, ncbi_slice, tmp_path / "out", *extra)

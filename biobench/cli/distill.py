@@ -41,7 +41,7 @@ def distill(
         from biobench.distillation.recipe import StudentShape, distill as run_distillation
         from biobench.distillation.trainer import DistillationSettings
         from biobench.errors import BiobenchError
-        from biobench.model_cards import resolve_model
+        from biobench.models.cards import resolve_model
 
         if precision not in ("fp32", "bf16"):
             raise BiobenchError(f"--precision must be fp32 or bf16, got {precision!r}")

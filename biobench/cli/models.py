@@ -30,7 +30,7 @@ def profile(
         import transformers
 
         from biobench.catalog import model_cards
-        from biobench.model_cards import resolve_model
+        from biobench.models.cards import resolve_model
         from biobench.profiling import profile_model
 
         transformers.logging.set_verbosity_error()
@@ -66,7 +66,7 @@ def models_show(name: Annotated[str, typer.Argument(help="Model card name, Hub i
         import yaml
 
         from biobench.catalog import model_cards
-        from biobench.model_cards import resolve_model
+        from biobench.models.cards import resolve_model
 
         card = resolve_model(name, model_cards())
         console.print(yaml.safe_dump(card.model_dump(exclude_none=True), sort_keys=False), markup=False, highlight=False)
@@ -81,9 +81,9 @@ def models_export(
 ) -> None:
     """Save a model's encoder without its pre-training head (smaller; loads with --model FOLDER)."""
     with user_errors():
-        from biobench.backbones import export_encoder
+        from biobench.models.loading import export_encoder
         from biobench.catalog import model_cards
-        from biobench.model_cards import resolve_model
+        from biobench.models.cards import resolve_model
 
         counts = export_encoder(resolve_model(name, model_cards()), output, dtype)
         console.print(f"[green]saved[/green] {output}: {counts.unique:,} unique parameters, {dtype}", highlight=False)

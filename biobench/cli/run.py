@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -9,7 +10,9 @@ import typer
 
 from biobench.cli.app import TasksDirs, app
 from biobench.cli.console import console, user_errors
+from biobench.distributed import is_main_process
 from biobench.errors import BiobenchError
+
 
 @app.command()
 def run(
@@ -24,12 +27,12 @@ def run(
     batch_size: Annotated[Optional[int], typer.Option(help="Training batch size (default: the task's).")] = None,
     max_length: Annotated[Optional[int], typer.Option(help="Maximum sub-words per input; longer inputs are windowed (default: the task's).")] = None,
     max_train_examples: Annotated[Optional[int], typer.Option(help="Train on a fixed random subset of this size (the same for every seed).")] = None,
-    precision: Annotated[str, typer.Option(help="auto | fp32 | bf16 (autocast). auto picks bf16 only where it is faster.")] = "auto",
+    precision: Annotated[str, typer.Option(help="auto | fp32 | bf16 | fp16 (autocast; fp16 for GPUs without bf16). auto picks bf16 only where it is faster.")] = "auto",
     adapter_tuning: Annotated[bool, typer.Option("--adapter-tuning", help="Train only bottleneck adapters and the task head (MiniALBERT's own adapters; Houlsby adapters inserted into BERT-style models).")] = False,
     peft: Annotated[Optional[str], typer.Option(help="lora: train LoRA matrices (query, value) and the task head through peft.")] = None,
     recursions: Annotated[Optional[int], typer.Option(help="MiniALBERT: fine-tune and evaluate with only the first k recursions.")] = None,
     pooling: Annotated[str, typer.Option(help="Sentence-level tasks: cls (the model's own [CLS] head), mean (a head on the mean of the token vectors) or auto: mean for sentence-transformers models pooled that way, else cls.")] = "auto",
-    output: Annotated[Path, typer.Option("--output", "-o", help="Results folder: one JSON (+ predictions JSONL) per model, task and seed.")] = Path("results"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Results folder: one JSON (+ predictions JSONL) per model, task, setting and seed.")] = Path("results"),
     leaderboard: Annotated[Optional[Path], typer.Option(help="Where to write the markdown leaderboard. Default: OUTPUT/leaderboard.md.")] = None,
     shard: Annotated[str, typer.Option(help="Run only shard I of N of the run matrix, e.g. 2/4 (for job arrays).")] = "1/1",
     fold: Annotated[Optional[list[str]], typer.Option("--fold", help="Cross-validated tasks (gad, euadr): run this fold (repeatable; 'all': every fold). Default: the first fold.")] = None,
@@ -37,26 +40,81 @@ def run(
     """Fine-tune and evaluate models on tasks, several seeds, and write a leaderboard.
 
     With no options: the quick suite, the embedded MiniLM-L6 and the MiniALBERT
-    student distilled from it, on NCBI-disease (offline). Finished
-    runs with the same configuration are skipped, so an interrupted run resumes.
+    student distilled from it, on NCBI-disease (offline). A run whose setting and
+    seed finished earlier in OUTPUT is skipped, so an interrupted command resumes;
+    runs of other settings are kept beside it.
+
+    Examples:
+
+      biobench run                                            # the quick suite
+      biobench run -m minilm-l6 -t ncbi-disease --seeds 3 --lr 2e-4
+      biobench run -m minialbert-minilm-l6 -t species-800 --adapter-tuning
+      torchrun --nproc_per_node 4 -m biobench run -m pubmedbert --suite blurb-lite
     """
     with user_errors():
-        from biobench.catalog import load_task, model_cards
-        from biobench.model_cards import resolve_model
-        from biobench.suites import get_suite
-        from biobench.validation import validate_task
+        request = RunRequest(
+            models=model, tasks=task, suite=suite, tasks_dirs=tasks_dir or [], seeds=_seeds(seeds, seed),
+            folds=fold or [], output=output, leaderboard=leaderboard or output / "leaderboard.md",
+            shard=_parse_shard(shard), overrides=_overrides(
+                epochs, lr, batch_size, max_length, max_train_examples, precision, adapter_tuning, peft, recursions,
+                pooling),
+        )
+        execute_request(request)
 
-        chosen = get_suite(suite)
-        cards_by_name = model_cards()
-        cards = [resolve_model(name, cards_by_name) for name in (model or chosen.models)]
-        tasks = [one for name in (task or chosen.tasks) for one in load_task(name, tasks_dir or []).with_folds(fold or [])]
-        if fold and not any(loaded.fold for loaded in tasks):
-            raise BiobenchError("--fold: none of the selected tasks is cross-validated (gad and euadr are)")
-        for loaded in tasks:  # every data problem surfaces before hours of training
-            validate_task(loaded)
-        seed_list = _seeds(seeds, seed)
-        _run_matrix(cards, tasks, seed_list, locals(), _parse_shard(shard))
-        _write_leaderboard(output, leaderboard or output / "leaderboard.md")
+
+@dataclass(frozen=True)
+class RunRequest:
+    """What ``biobench run`` was asked to do, checked."""
+
+    models: list[str] | None
+    tasks: list[str] | None
+    suite: str
+    tasks_dirs: list[Path]
+    seeds: list[int]
+    folds: list[str]
+    output: Path
+    leaderboard: Path
+    shard: tuple[int, int]
+    overrides: "Overrides"
+
+
+def _overrides(epochs, lr, batch_size, max_length, max_train_examples, precision, adapter_tuning, peft, recursions,
+               pooling):
+    from biobench.benchmark import Overrides
+    from biobench.models.variant import Variant
+
+    if peft not in (None, "lora"):
+        raise BiobenchError(f"--peft {peft!r}: only lora is offered")
+    if adapter_tuning and peft:
+        raise BiobenchError("choose --adapter-tuning or --peft lora, not both")
+    variant = Variant(tuning="adapters" if adapter_tuning else (peft or "full"), recursions=recursions,
+                      head=pooling, precision=precision)
+    return Overrides(epochs=epochs, lr=lr, batch_size=batch_size, max_length=max_length,
+                     max_train_examples=max_train_examples, variant=variant)
+
+
+def execute_request(request: RunRequest) -> None:
+    from biobench.catalog import load_task, model_cards
+    from biobench.models.cards import resolve_model
+    from biobench.suites import get_suite
+    from biobench.validation import validate_task
+
+    if request.output.exists() and not request.output.is_dir():
+        raise BiobenchError(f"--output {request.output}: exists and is not a folder")
+    chosen = get_suite(request.suite)
+    cards_by_name = model_cards()
+    cards = [resolve_model(name, cards_by_name) for name in (request.models or chosen.models)]
+    tasks = [
+        one for name in (request.tasks or chosen.tasks)
+        for one in load_task(name, request.tasks_dirs).with_folds(request.folds)
+    ]
+    if request.folds and not any(loaded.fold for loaded in tasks):
+        raise BiobenchError("--fold: none of the selected tasks is cross-validated (gad and euadr are)")
+    for loaded in tasks:  # every data problem surfaces before hours of training
+        validate_task(loaded)
+    _run_matrix(cards, tasks, request)
+    if is_main_process():
+        _write_leaderboard(request.output, request.leaderboard)
 
 
 def _seeds(count: int | None, explicit: list[int] | None) -> list[int]:
@@ -69,22 +127,6 @@ def _seeds(count: int | None, explicit: list[int] | None) -> list[int]:
     return sorted(set(explicit)) if explicit else [1]
 
 
-def _tuning(adapter_tuning: bool, peft: str | None) -> str:
-    if peft not in (None, "lora"):
-        raise BiobenchError(f"--peft {peft!r}: only lora is offered")
-    if adapter_tuning and peft:
-        raise BiobenchError("choose --adapter-tuning or --peft lora, not both")
-    return "adapters" if adapter_tuning else (peft or "full")
-
-
-def _checked_pooling(pooling: str) -> str:
-    from biobench.mean_pooling import POOLINGS
-
-    if pooling not in POOLINGS:
-        raise BiobenchError(f"--pooling {pooling!r}: choose {', '.join(POOLINGS)}")
-    return pooling
-
-
 def _parse_shard(text: str) -> tuple[int, int]:
     try:
         index, count = (int(part) for part in text.split("/"))
@@ -95,35 +137,25 @@ def _parse_shard(text: str) -> tuple[int, int]:
     return index - 1, count
 
 
-def _run_matrix(cards, tasks, seeds, options, shard) -> None:
+def _run_matrix(cards, tasks, request: RunRequest) -> None:
     import transformers
 
-    from biobench.benchmark import Overrides, execute, plan
+    from biobench.benchmark import execute, plan
     from biobench.cli.console import RichProgress
-    from biobench.hardware import resolve_precision
     from biobench.results import ResultStore
 
     transformers.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
-    overrides = Overrides(
-        epochs=options["epochs"],
-        lr=options["lr"],
-        batch_size=options["batch_size"],
-        max_length=options["max_length"],
-        max_train_examples=options["max_train_examples"],
-        precision=resolve_precision(options["precision"]),
-        tuning=_tuning(options["adapter_tuning"], options["peft"]),
-        recursions=options["recursions"],
-        pooling=_checked_pooling(options["pooling"]),
-    )
-    store = ResultStore(options["output"])
-    runs = plan(cards, tasks, seeds, overrides, store, shard)
-    console.print(f"{len(runs)} run(s): {len(cards)} model(s) x {len(tasks)} task(s) x {len(seeds)} seed(s), precision {overrides.precision}")
+    store = ResultStore(request.output)
+    runs = plan(cards, tasks, request.seeds, request.overrides, store, request.shard)
+    precisions = ", ".join(sorted({planned.config.precision for planned in runs})) or "-"
+    console.print(f"{len(runs)} run(s): {len(cards)} model(s) x {len(tasks)} task(s) x {len(request.seeds)} seed(s), "
+                  f"precision {precisions}")
     with RichProgress(console) as progress:
         for number, planned in enumerate(runs, start=1):
             label = f"[{number}/{len(runs)}] {planned.card.name} on {planned.task.name}, seed {planned.seed}"
-            if store.finished(planned.path, planned.config_hash):
-                console.print(f"{label}: finished earlier, skipped ({planned.path})")
+            if store.finished(planned.config_hash):
+                console.print(f"{label}: finished earlier, skipped ({planned.path.parent})")
                 continue
             console.print(f"{label}")
             result = execute(planned, store, progress)

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import torch
 
-from biobench.backbones import count_parameters
+from biobench.models.loading import count_parameters
 from biobench.distillation.card import loss_summary, write_card
 from biobench.distillation.corpus import Corpus
 from biobench.distillation.student_init import random_student, student_config, student_from_teacher
 from biobench.distillation.trainer import CHECKPOINT, DistillationSettings, Distiller, pack_passages
 from biobench.errors import BiobenchError
-from biobench.minialbert.distillation_losses import LossWeights
-from biobench.model_cards import ModelCard
+from biobench.distillation.losses import LossWeights
+from biobench.models.cards import ModelCard
 from biobench.progress import Progress, Silent
 
 INITIALISATIONS = ("teacher", "random")
@@ -64,7 +64,7 @@ def distill(
     progress: Progress = Silent(),
 ) -> dict:
     """Distil, save the student and its card into ``output_dir``; returns the card."""
-    from biobench.backbones import load_tokenizer
+    from biobench.models.loading import load_tokenizer
 
     checkpoint = output_dir / CHECKPOINT
     if checkpoint.exists() and not resume:

@@ -1,7 +1,7 @@
 """The layer-to-layer distillation loop: packed masked text in, a trained MiniALBERT student out.
 
 Each step masks 15% of the tokens of a batch of packed sequences, runs the teacher (no gradient) and
-the student on it, and minimises the reference terms of ``biobench.minialbert.distillation_losses``:
+the student on it, and minimises the reference terms of ``biobench.distillation.losses``:
 the student's own masked-LM loss, attention KL and hidden-state cosine per recursion against its teacher
 layer (``layer_map``), and the output KL when the teacher has a masked-LM head. The step is seeded by
 its number (masking, batch order), so a run resumed from a checkpoint equals an uninterrupted one. The
@@ -23,7 +23,7 @@ from torch.nn import functional as F
 
 from biobench.errors import BiobenchError
 from biobench.minialbert import MiniAlbertForMaskedLM
-from biobench.minialbert.distillation_losses import (
+from biobench.distillation.losses import (
     LossWeights,
     attention_kl_loss,
     hidden_cosine_loss,

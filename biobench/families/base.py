@@ -1,11 +1,51 @@
-"""What every family provides to the one fine-tune/evaluate loop."""
+"""What every family provides to the one fine-tune/evaluate loop: the contract for adding a family.
+
+A family is an object registered in ``biobench.registry.FAMILIES`` that
+satisfies ``Family`` below. The data path through it:
+
+    records (its ``record_type``) -> featurize -> Trainer (its head, its collator)
+    -> reduce_logits -> decode -> score / prediction_rows -> paired_statistics (compare)
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from biobench.plugin import MetricSpec
+from pydantic import BaseModel, ConfigDict
+
+
+class MetricSpec(BaseModel):
+    """A task's metrics (``metric:`` of task.yaml): the main one, ranked on, and those reported beside it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    main: str
+    also: list[str] = []
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric a family's ``score`` returns."""
+
+    name: str
+    higher_is_better: bool = True
+    scalar: bool = True  # a number (may be the main metric); False: a breakdown such as F1 per type
+
+
+def default_metric(metrics: tuple[Metric, ...]) -> MetricSpec:
+    """The first metric as the main one, the rest beside it."""
+    return MetricSpec(main=metrics[0].name, also=[metric.name for metric in metrics[1:]])
+
+
+def check_metric_spec(spec: MetricSpec, metrics: tuple[Metric, ...], family: str) -> None:
+    """Raise ``ValueError`` where ``spec`` names a metric the family does not compute, or a breakdown as main."""
+    known = {metric.name: metric for metric in metrics}
+    for name in [spec.main, *spec.also]:
+        if name not in known:
+            raise ValueError(f"metric {name!r} is not computed by family {family!r} (it gives {', '.join(known)})")
+    if not known[spec.main].scalar:
+        raise ValueError(f"metric {spec.main!r} is a breakdown, not a number: it cannot be the main metric")
 
 
 def classification_head_options(labels: list[str]) -> dict[str, Any]:
@@ -15,6 +55,14 @@ def classification_head_options(labels: list[str]) -> dict[str, Any]:
         "id2label": dict(enumerate(labels)),
         "label2id": {label: i for i, label in enumerate(labels)},
     }
+
+
+def check_declared_labels(found: list[str], declared: list[str] | None, what: str = "label(s)") -> list[str]:
+    """The declared labels (which must cover the data), else the sorted labels found."""
+    undeclared = set(found) - set(declared or found)
+    if undeclared:
+        raise ValueError(f"{what} {sorted(undeclared)} in the data are not among the declared labels")
+    return list(declared or sorted(found))
 
 
 @dataclass
@@ -32,28 +80,50 @@ class Features:
 
 
 class Family(Protocol):
+    """A task family: how records become model inputs, which head reads them, how outputs are scored."""
+
     name: str
-    record_type: type  # the TypedDict of records.py its readers produce
-    auto_class: str  # the transformers Auto class of the task head
-    default_metric: MetricSpec
+    """The family's name in task.yaml (``family:``)."""
+    record_type: type
+    """The TypedDict of ``biobench.records`` that its readers produce."""
+    auto_class: str
+    """The transformers Auto class of its own task head, e.g. ``AutoModelForTokenClassification``."""
+    heads: tuple[str, ...]
+    """Heads a run may choose instead (``Variant.head``), the family's default first; ``()``: its own head only."""
+    metrics: tuple[Metric, ...]
+    """Every metric ``score`` returns, the default main metric first; task.yaml's ``metric:`` is checked against it."""
     metric_version: str
+    """Names the metric's definition and library; recorded in each result, so changed scoring is visible."""
 
-    def label_names(self, records: list[dict], declared: list[str] | None) -> list[str]: ...
+    def texts(self, record: dict) -> tuple[str, ...]:
+        """The text(s) the model reads for ``record`` (also the distillation corpus's text of a task)."""
 
-    def head_options(self, labels: list[str]) -> dict[str, Any]: ...
+    def label_names(self, records: list[dict], declared: list[str] | None) -> list[str]:
+        """The output labels of the head, from the task's declared ``labels`` (checked) or the records."""
 
-    def collator(self, tokenizer): ...
+    def head_options(self, labels: list[str]) -> dict[str, Any]:
+        """``from_pretrained`` options of the head (``num_labels``, ``id2label``, ``problem_type``, ...)."""
 
-    def reduce_logits(self, logits): ...
+    def collator(self, tokenizer):
+        """The transformers data collator that pads a batch of this family's features."""
 
-    def featurize(self, records: list[dict], tokenizer, max_length: int, label_ids: dict[str, int]) -> Features: ...
+    def reduce_logits(self, logits):
+        """What evaluation keeps of a batch's logits (e.g. the arg-max), so predictions stay small."""
 
-    def decode(self, predictions, features: Features, records: list[dict], labels: list[str]) -> list[Any]: ...
+    def featurize(self, records: list[dict], tokenizer, max_length: int, label_ids: dict[str, int]) -> Features:
+        """Model inputs (with targets) for ``records``; a long record may give several inputs (windows)."""
 
-    def score(self, records: list[dict], predictions: list[Any]) -> dict[str, Any]: ...
+    def decode(self, predictions, features: Features, records: list[dict], labels: list[str]) -> list[Any]:
+        """One prediction per record, in record order, from the reduced logits of every input."""
 
-    def prediction_rows(self, records: list[dict], predictions: list[Any]) -> list[dict]: ...
+    def score(self, records: list[dict], predictions: list[Any]) -> dict[str, Any]:
+        """Every metric of ``metrics`` against the records' gold answers, from the library that defines it."""
 
-    def paired_statistics(self, rows: list[dict]): ...  # per row, an array whose sums give the main metric
+    def prediction_rows(self, records: list[dict], predictions: list[Any]) -> list[dict]:
+        """One JSON row per record (``id``, ``gold``, ``predicted``, ...), the predictions file of a result."""
 
-    def main_from_statistics(self, totals): ...
+    def paired_statistics(self, rows: list[dict]):
+        """Per prediction row, an array whose column sums determine the main metric (for paired tests)."""
+
+    def main_from_statistics(self, totals):
+        """The main metric from summed statistics; works on stacked totals (``totals[..., k]``) too."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from biobench.families.sequence import SequenceFamily
-from biobench.plugin import MetricSpec
+from biobench.families.base import Metric, check_declared_labels
 from biobench.records import DocumentRecord
 
 
@@ -16,18 +16,14 @@ class DocumentClassificationFamily(SequenceFamily):
     name = "classification"
     record_type = DocumentRecord
     label_field = "labels"
-    default_metric = MetricSpec(main="f1", also=["f1_macro", "f1_examples"])
+    metrics = (Metric("f1"), Metric("f1_macro"), Metric("f1_examples"))
     metric_version = "sklearn/multilabel-micro-f1+samples-f1"
 
     def texts(self, record: DocumentRecord) -> tuple[str]:
         return (record["text"],)
 
     def label_names(self, records: list[DocumentRecord], declared: list[str] | None) -> list[str]:
-        found = sorted({label for record in records for label in record["labels"]})
-        undeclared = set(found) - set(declared or found)
-        if undeclared:
-            raise ValueError(f"label(s) {sorted(undeclared)} in the data are not among the declared labels")
-        return list(declared or found)
+        return check_declared_labels({label for record in records for label in record["labels"]}, declared)
 
     def head_options(self, labels: list[str]) -> dict:
         return super().head_options(labels) | {"problem_type": "multi_label_classification"}

@@ -13,8 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from biobench.families.base import Features
-from biobench.plugin import MetricSpec
+from biobench.families.base import Features, Metric
 from biobench.records import SpanQuestionRecord
 
 MODEL_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -33,8 +32,12 @@ class ExtractiveQaFamily:
     name = "extractive-qa"
     record_type = SpanQuestionRecord
     auto_class = "AutoModelForQuestionAnswering"
-    default_metric = MetricSpec(main="f1", also=["exact_match"])
+    heads = ()
+    metrics = (Metric("f1"), Metric("exact_match"))
     metric_version = "squad-v1.1/f1+exact-match"
+
+    def texts(self, record: SpanQuestionRecord) -> tuple[str, str]:
+        return record["question"], record["context"]
 
     def label_names(self, records: list[SpanQuestionRecord], declared: list[str] | None) -> list[str]:
         """Spans need no label set: the head has a start and an end output."""

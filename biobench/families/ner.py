@@ -11,8 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from biobench.families.base import Features, classification_head_options
-from biobench.plugin import MetricSpec
+from biobench.families.base import Features, Metric, check_declared_labels, classification_head_options
 from biobench.records import NerRecord
 
 IGNORE = -100
@@ -29,16 +28,19 @@ class NerFamily:
     name = "ner"
     record_type = NerRecord
     auto_class = "AutoModelForTokenClassification"
-    default_metric = MetricSpec(main="f1", also=["precision", "recall", "f1_lenient", "per_type"])
+    heads = ()
+    metrics = (Metric("f1"), Metric("precision"), Metric("recall"), Metric("f1_lenient"),
+               Metric("per_type", scalar=False))
     metric_version = "seqeval-1.2.2/entity-micro/strict-IOB2"
 
     def label_names(self, records: list[NerRecord], declared: list[str] | None) -> list[str]:
         """``O`` then ``B-``/``I-`` per entity type (declared types, else those found)."""
-        found = sorted({tag[2:] for record in records for tag in record["tags"] if tag != "O"})
-        undeclared = set(found) - set(declared or found)
-        if undeclared:
-            raise ValueError(f"entity type(s) {sorted(undeclared)} in the data are not among the declared labels")
-        return ["O"] + [f"{prefix}-{kind}" for kind in declared or found for prefix in ("B", "I")]
+        found = {tag[2:] for record in records for tag in record["tags"] if tag != "O"}
+        types = check_declared_labels(found, declared, "entity type(s)")
+        return ["O"] + [f"{prefix}-{kind}" for kind in types for prefix in ("B", "I")]
+
+    def texts(self, record: NerRecord) -> tuple[str]:
+        return (" ".join(record["tokens"]),)
 
     def head_options(self, labels: list[str]) -> dict:
         return classification_head_options(labels)
@@ -103,8 +105,9 @@ class NerFamily:
 
     def main_from_statistics(self, totals: np.ndarray) -> np.ndarray:
         """Micro F1 from summed (true positives, predicted, gold); works on stacked totals too."""
-        true_positives, predicted, gold = totals[..., 0], totals[..., 1], totals[..., 2]
-        return np.divide(2 * true_positives, predicted + gold, out=np.zeros_like(true_positives), where=predicted + gold > 0)
+        from biobench.metrics import f1_from_counts
+
+        return f1_from_counts(totals)
 
     def prediction_rows(self, records: list[NerRecord], predictions: list[list[str]]) -> list[dict]:
         return [

@@ -11,14 +11,14 @@ from __future__ import annotations
 import numpy as np
 
 from biobench.families.sequence import SequenceFamily
-from biobench.plugin import MetricSpec
+from biobench.families.base import Metric
 from biobench.records import NO_RELATION, RelationRecord
 
 
 class RelationFamily(SequenceFamily):
     name = "relation"
     record_type = RelationRecord
-    default_metric = MetricSpec(main="f1", also=["precision", "recall", "f1_macro", "per_class"])
+    metrics = (Metric("f1"), Metric("precision"), Metric("recall"), Metric("f1_macro"), Metric("per_class", scalar=False))
     metric_version = f"sklearn/micro-f1-positive-classes/negative={NO_RELATION}"
 
     def texts(self, record: RelationRecord) -> tuple[str]:

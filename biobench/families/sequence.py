@@ -13,13 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from biobench.families.base import Features, classification_head_options
+from biobench.families.base import Features, check_declared_labels, classification_head_options
 
 
 class SequenceFamily(ABC):
     """Single-label classification of a text or a text pair; subclasses change what differs."""
 
     auto_class = "AutoModelForSequenceClassification"
+    heads = ("cls", "mean")  # the model's own [CLS] head, or a head on the mean of the token vectors
     label_field = "label"
 
     @abstractmethod
@@ -28,11 +29,7 @@ class SequenceFamily(ABC):
 
     def label_names(self, records: list[dict], declared: list[str] | None) -> list[str]:
         """The declared labels (checked against the data), else the sorted labels found."""
-        found = sorted({record[self.label_field] for record in records})
-        undeclared = set(found) - set(declared or found)
-        if undeclared:
-            raise ValueError(f"label(s) {sorted(undeclared)} in the data are not among the declared labels")
-        return list(declared or found)
+        return check_declared_labels({record[self.label_field] for record in records}, declared)
 
     def head_options(self, labels: list[str]) -> dict[str, Any]:
         return classification_head_options(labels)

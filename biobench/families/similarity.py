@@ -8,7 +8,7 @@ import numpy as np
 
 from biobench.errors import BiobenchError
 from biobench.families.sequence import SequenceFamily
-from biobench.plugin import MetricSpec
+from biobench.families.base import Metric
 from biobench.records import SimilarityRecord
 
 SCORE = "score"
@@ -18,7 +18,7 @@ class SimilarityFamily(SequenceFamily):
     name = "similarity"
     record_type = SimilarityRecord
     label_field = SCORE
-    default_metric = MetricSpec(main="pearson", also=["spearman"])
+    metrics = (Metric("pearson"), Metric("spearman"))
     metric_version = "scipy/pearson+spearman"
 
     def texts(self, record: SimilarityRecord) -> tuple[str, str]:

@@ -6,14 +6,14 @@ answering (``qa``: a question against its context, yes / no / maybe).
 from __future__ import annotations
 
 from biobench.families.sequence import SequenceFamily
-from biobench.plugin import MetricSpec
+from biobench.families.base import Metric
 from biobench.records import PairRecord, QuestionRecord
 
 
 class TextPairFamily(SequenceFamily):
     name = "pair"
     record_type = PairRecord
-    default_metric = MetricSpec(main="accuracy", also=["f1_macro"])
+    metrics = (Metric("accuracy"), Metric("f1_macro"))
     metric_version = "sklearn/accuracy+macro-f1"
 
     def texts(self, record: PairRecord) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from biobench.distillation.student_init import student_config, student_from_teac
 from biobench.distillation.trainer import CHECKPOINT, DistillationSettings, Distiller, pack_passages
 from biobench.errors import BiobenchError
 from biobench.progress import Silent
-from builders import TASKS
+from builders import TASKS, result_file
 
 
 @pytest.fixture(scope="module")
@@ -99,5 +99,5 @@ def test_cli_distills_a_student_that_biobench_run_fine_tunes(tiny_bert, passages
     run = CliRunner().invoke(app, ["run", "--model", str(student), "--task", "ncbi-slice", "--tasks-dir",
                                    str(ncbi_slice.parent), "--output", str(tmp_path / "out"), "--precision", "fp32"])
     assert run.exit_code == 0, run.output
-    saved = json.loads((tmp_path / "out" / "student" / "ncbi-slice" / "seed-1.json").read_text())
+    saved = json.loads(result_file(tmp_path / "out", "student", "ncbi-slice").read_text())
     assert saved["model"]["kind"] == "minialbert"

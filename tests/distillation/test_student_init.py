@@ -3,10 +3,10 @@
 import torch
 from transformers import AutoTokenizer, BertForMaskedLM
 
-from biobench.backbones import count_parameters
+from biobench.models.loading import count_parameters
 from biobench.distillation.student_init import random_student, student_config, student_from_teacher
 from biobench.distillation.trainer import pack_passages
-from biobench.minialbert.distillation_losses import hidden_cosine_loss, layer_map
+from biobench.distillation.losses import hidden_cosine_loss, layer_map
 from builders import TASKS
 
 

@@ -3,8 +3,10 @@
 import pytest
 
 from biobench.minialbert import MiniAlbertForSequenceClassification, MiniAlbertForTokenClassification
-from biobench.minialbert.adapter_tuning import count_parameters, freeze_all_but_adapters_and_head
+from biobench.errors import BiobenchError
 from biobench.minialbert.loading import load_minialbert
+from biobench.models.loading import count_parameters
+from biobench.models.tuning import freeze_all_but_minialbert_adapters
 
 # Fixture sizes: hidden 32, adapter bottleneck 32 / 4 = 8, 3 recursions, embedding 16, vocab 120,
 # max positions 64, 2 token types, intermediate 64.
@@ -25,11 +27,11 @@ SHARED_LAYER = 4 * (32 * 32 + 32) + 2 * 32 + (32 * 64 + 64) + (64 * 32 + 32) + 2
 def test_only_adapters_and_head_stay_trainable(reference_dir, name, task_class, head):
     model = load_minialbert(reference_dir / name, task_class)
 
-    trainable, total = freeze_all_but_adapters_and_head(model)
+    freeze_all_but_minialbert_adapters(model)
 
-    assert trainable == ALL_ADAPTERS + head
-    assert total == EMBEDDINGS + PROJECTOR + SHARED_LAYER + ALL_ADAPTERS + head
-    assert (trainable, total) == count_parameters(model)
+    counts = count_parameters(model)
+    assert counts.trainable == ALL_ADAPTERS + head
+    assert counts.unique == EMBEDDINGS + PROJECTOR + SHARED_LAYER + ALL_ADAPTERS + head
     for parameter_name, parameter in model.named_parameters():
         expected = parameter_name.startswith(("albert.att_adapters.", "albert.mlp_adapters.", "classifier."))
         assert parameter.requires_grad == expected, parameter_name
@@ -37,5 +39,5 @@ def test_only_adapters_and_head_stay_trainable(reference_dir, name, task_class, 
 
 def test_model_without_adapters_cannot_be_adapter_tuned(reference_dir):
     model = load_minialbert(reference_dir / "mlm-noadapters-emb32", MiniAlbertForTokenClassification, num_labels=5)
-    with pytest.raises(ValueError, match="no adapters"):
-        freeze_all_but_adapters_and_head(model)
+    with pytest.raises(BiobenchError, match="has none"):
+        freeze_all_but_minialbert_adapters(model)

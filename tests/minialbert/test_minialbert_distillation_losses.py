@@ -6,7 +6,7 @@ import pytest
 import torch
 from transformers import BertForMaskedLM
 
-from biobench.minialbert.distillation_losses import (
+from biobench.distillation.losses import (
     LossWeights,
     attention_kl_loss,
     distillation_losses,

@@ -1,24 +1,19 @@
-"""A sentence-level head on the mean of the token vectors instead of the ``[CLS]`` pooler.
+"""Task heads the model wing puts on an encoder where the model's own head is not the one wanted.
 
-Sentence-embedding models (all-MiniLM-L6-v2 and the other sentence-transformers)
-were trained to be read by mean pooling; their ``[CLS]`` vector and pooler carry
-little. ``--pooling mean`` puts a fresh linear head (dropout first) on the
-attention-masked mean of the encoder's last hidden states, with transformers'
-own sequence-classification loss (cross-entropy, BCE or MSE by ``problem_type``).
-``--pooling auto`` (the default) reads a model's own pooling from its
-sentence-transformers files (``modules.json`` -> the Pooling module's config).
+``mean``: sentence-embedding models (all-MiniLM-L6-v2 and the other
+sentence-transformers) were trained to be read by mean pooling; their ``[CLS]``
+vector and pooler carry little. ``MeanPooledClassifier`` puts a fresh linear
+head (dropout first) on the attention-masked mean of the encoder's last hidden
+states, with transformers' own sequence-classification loss (cross-entropy, BCE
+or MSE by ``problem_type``).
+
+A new head is a class here, a value in ``Variant``'s ``HEADS`` and a line in ``HEAD_CLASSES``.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import torch
 from torch import nn
-
-POOLINGS = ("auto", "cls", "mean")
-SENTENCE_TRANSFORMERS_POOLING = "sentence_transformers.models.Pooling"
 
 
 class MeanPooledClassifier(nn.Module):
@@ -62,27 +57,5 @@ def masked_mean(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Ten
     return (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1.0)
 
 
-def declared_pooling(location: str, revision: str | None = None) -> str:
-    """``mean`` where the model is a sentence-transformers model pooled by the mean of its tokens, else ``cls``."""
-    modules = _read_json(location, "modules.json", revision)
-    for module in modules or []:
-        if module.get("type") == SENTENCE_TRANSFORMERS_POOLING:
-            config = _read_json(location, f"{module['path']}/config.json", revision) or {}
-            return "mean" if config.get("pooling_mode_mean_tokens") else "cls"
-    return "cls"
-
-
-def _read_json(location: str, name: str, revision: str | None):
-    """A JSON file of a local model folder or a Hub repository; ``None`` where there is none."""
-    path = Path(location) / name
-    if not Path(location).is_dir():
-        try:
-            from huggingface_hub import hf_hub_download
-
-            path = Path(hf_hub_download(location, name, revision=revision))
-        except Exception:  # no such file, no network, gated repository: the model's own head then
-            return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError):
-        return None
+# Heads built on the bare encoder; the family's own head (``cls`` and single-head families) is the model's.
+HEAD_CLASSES = {"mean": MeanPooledClassifier}

@@ -12,11 +12,11 @@ import importlib.util
 import json
 import re
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 from biobench.errors import BiobenchError, UnknownNameError
+from biobench.registry import MODEL_KINDS
 from biobench.yaml_spec import load_yaml_spec
 
 HUB_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
@@ -28,7 +28,7 @@ class ModelCard(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str
-    kind: Literal["hf", "minialbert"]
+    kind: str  # a name in biobench.registry.MODEL_KINDS
     source: str
     revision: str | None = None
     tokenizer: str | None = None
@@ -38,6 +38,13 @@ class ModelCard(BaseModel):
     citation: str = ""
     notes: str = ""
     trust_remote_code: bool = False
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        if value not in MODEL_KINDS:
+            raise ValueError(str(UnknownNameError("model kind", value, MODEL_KINDS.names())))
+        return value
 
     def location(self) -> str:
         """Where ``from_pretrained`` should look: a path or a Hub id."""
@@ -85,8 +92,7 @@ def resolve_model(reference: str, cards: dict[str, ModelCard]) -> ModelCard:
     if path.is_dir():
         return ModelCard(name=path.resolve().name, kind=_kind_of_directory(path), source=str(path.resolve()))
     if HUB_ID.match(reference) and not path.exists():
-        kind = "minialbert" if "minialbert" in reference.lower() else "hf"
-        return ModelCard(name=reference, kind=kind, source=reference)
+        return ModelCard(name=reference, kind=_kind_of_hub_id(reference), source=reference)
     raise UnknownNameError("model (not a card name, a local directory or a Hub id)", reference, list(cards))
 
 
@@ -94,5 +100,20 @@ def _kind_of_directory(path: Path) -> str:
     config_path = path / "config.json"
     if not config_path.is_file():
         raise BiobenchError(f"{path}: not a model directory (no config.json)")
-    config = json.loads(config_path.read_text())
-    return "minialbert" if config.get("model_type") == "minialbert" or "use_adapter" in config else "hf"
+    try:
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise BiobenchError(f"{config_path}: not readable JSON ({error})") from None
+    return _first_kind(lambda kind: kind.claims(config))
+
+
+def _kind_of_hub_id(hub_id: str) -> str:
+    return _first_kind(lambda kind: kind.claims_hub_id(hub_id))
+
+
+def _first_kind(test) -> str:
+    """The first registered kind, other than the fallback ``hf``, that passes ``test``; else ``hf``."""
+    for name in MODEL_KINDS.names():
+        if name != "hf" and test(MODEL_KINDS.get(name)):
+            return name
+    return "hf"

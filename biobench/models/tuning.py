@@ -1,5 +1,5 @@
-"""What a fine-tuning run trains: everything (``full``), bottleneck adapters and
-the head (``adapters``), or LoRA matrices and the head (``lora``, through peft).
+"""What a fine-tuning run trains besides the head: bottleneck adapters (``adapters``)
+or LoRA matrices (``lora``, through peft); ``full`` trains everything.
 
 MiniALBERT students bring their own per-recursion adapters. Other (BERT-style)
 models get the same bottleneck (down -> GELU -> up with a residual, reduction
@@ -18,7 +18,6 @@ from torch import nn
 
 from biobench.errors import BiobenchError
 
-TUNING_MODES = ("full", "adapters", "lora")
 REDUCTION_FACTOR = 16
 
 
@@ -42,28 +41,9 @@ class AdaptedOutput(nn.Module):
         return self.block.LayerNorm(projected + self.adapter(projected) + input_tensor)
 
 
-def apply_tuning(model: nn.Module, mode: str, kind: str) -> nn.Module:
-    """Prepare ``model`` for ``mode``; returns the model to train (peft wraps it)."""
-    if mode == "full":
-        return model
-    if mode == "lora":
-        return _lora(model)
-    if kind == "minialbert":
-        from biobench.minialbert.adapter_tuning import freeze_all_but_adapters_and_head
-
-        try:
-            freeze_all_but_adapters_and_head(model)
-        except ValueError as error:
-            raise BiobenchError(str(error)) from None
-        return model
-    insert_houlsby_adapters(model, REDUCTION_FACTOR)
-    _train_only(model, lambda name: any(part in name for part in (".adapter.", ".LayerNorm."))
-                or not name.startswith(model.base_model_prefix + "."))
-    return model
-
-
-def insert_houlsby_adapters(model: nn.Module, reduction_factor: int) -> int:
-    """Wrap every BERT-style attention-output and feed-forward-output block; returns how many."""
+def insert_houlsby_adapters(model: nn.Module, reduction_factor: int = REDUCTION_FACTOR) -> int:
+    """Wrap every BERT-style attention-output and feed-forward-output block and train only adapters,
+    LayerNorms and the head; returns how many blocks were wrapped."""
     blocks = [
         (name, module)
         for name, module in model.named_modules()
@@ -76,6 +56,8 @@ def insert_houlsby_adapters(model: nn.Module, reduction_factor: int) -> int:
     for name, block in blocks:
         parent_name, _, child = name.rpartition(".")
         setattr(model.get_submodule(parent_name), child, AdaptedOutput(block, reduction_factor))
+    _train_only(model, lambda name: any(part in name for part in (".adapter.", ".LayerNorm."))
+                or not name.startswith(model.base_model_prefix + "."))
     return len(blocks)
 
 
@@ -84,7 +66,19 @@ def _train_only(model: nn.Module, trainable) -> None:
         parameter.requires_grad_(trainable(name))
 
 
-def _lora(model: nn.Module) -> nn.Module:
+def freeze_all_but_minialbert_adapters(model: nn.Module) -> None:
+    """MiniALBERT: freeze embeddings, projector and the shared layer; train every per-recursion adapter and the head."""
+    encoder = model if hasattr(model, "att_adapters") else model.base_model
+    if encoder.att_adapters is None:
+        raise BiobenchError("adapter tuning needs the MiniALBERT's adapters; this one has none (use_adapter=False)")
+    adapters = {id(p) for block in (encoder.att_adapters, encoder.mlp_adapters) for p in block.parameters()}
+    in_encoder = {id(p) for p in encoder.parameters()}
+    for parameter in model.parameters():
+        parameter.requires_grad_(id(parameter) in adapters or id(parameter) not in in_encoder)
+
+
+def add_lora(model: nn.Module) -> nn.Module:
+    """Rank-8 LoRA matrices on the attention query and value projections; the head trains too."""
     from peft import LoraConfig, get_peft_model
 
     heads = [name for name in ("classifier", "qa_outputs", "score") if hasattr(model, name)]
