@@ -94,11 +94,12 @@ def task_defaults(task: Task, variant: Variant) -> dict:
 
 def _training_config(task: Task, seed: int, overrides: Overrides, variant: Variant) -> TrainingConfig:
     """The task's defaults with the command line's overrides on top."""
-    defaults = task_defaults(task, variant)
     chosen = {name: getattr(overrides, name) for name in ("epochs", "lr", "batch_size", "max_length")}
+    values = task_defaults(task, variant) | {name: value for name, value in chosen.items() if value is not None}
+    values |= {"epochs": float(values["epochs"]), "lr": float(values["lr"])}  # 3 and 3.0 are one setting
     return TrainingConfig(
         seed=seed,
-        **(defaults | {name: value for name, value in chosen.items() if value is not None}),
+        **values,
         max_train_examples=overrides.max_train_examples,
         variant=variant,
     )

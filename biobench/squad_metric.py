@@ -10,8 +10,6 @@ import re
 import string
 from collections import Counter
 
-VERSION = "squad-v1.1"
-
 
 def normalize_answer(text: str) -> str:
     text = text.lower()

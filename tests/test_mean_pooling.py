@@ -95,14 +95,6 @@ def _planned(pooling: str, model: str = "minilm-l6", task: str = "biosses"):
     return planned
 
 
-def test_results_from_before_the_pooling_option_keep_their_hash():
-    """A committed run of the [CLS] head is still found finished, so it is not redone."""
-    planned = _planned("cls")
-    committed = ROOT / "leaderboards" / "blurb-lite" / "results" / "minilm-l6" / "biosses" / "seed-1.json"
-    assert planned.config_hash == json.loads(committed.read_text())["config_hash"]
-    assert ResultStore(committed.parents[2]).finished(planned.config_hash)
-
-
 @pytest.mark.parametrize(("model", "task", "pooling"), [
     ("minilm-l6", "biosses", "mean"),  # a sentence-transformers model with a mean Pooling module
     ("minialbert-minilm-l6", "biosses", "cls"),  # no sentence-transformers files: its own head

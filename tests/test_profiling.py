@@ -16,8 +16,23 @@ def test_profile_reports_every_figure(tiny_bert):
 
 
 def test_int8_keeps_the_parameter_count_and_runs(tiny_bert):
+    import torch
+
+    from biobench.models.build import load_encoder
+    from biobench.profiling import quantize_int8
+
     card = ModelCard(name="tiny", kind="hf", source=str(tiny_bert))
-    assert profile_model(card, 16, 4, 5, quantize="int8").variant == "int8"
+    fp32 = profile_model(card, 16, 4, 5)
+    int8 = profile_model(card, 16, 4, 5, quantize="int8")
+    assert int8.variant == "int8" and int8.parameters == fp32.parameters
+    encoder = load_encoder(card)
+    quantized = quantize_int8(load_encoder(card))
+    assert not any(type(module) is torch.nn.Linear for module in quantized.modules())  # every Linear replaced
+    ids = torch.randint(5, 100, (2, 12))
+    with torch.inference_mode():
+        close = torch.nn.functional.cosine_similarity(
+            encoder(input_ids=ids).last_hidden_state.flatten(1), quantized(input_ids=ids).last_hidden_state.flatten(1))
+    assert (close > 0.99).all()  # the same function, up to int8 rounding
 
 
 def test_recursions_need_a_minialbert(tiny_bert):

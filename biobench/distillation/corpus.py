@@ -16,7 +16,6 @@ from biobench.errors import DataError
 # Entity markers of relation records, removed to recover the sentence; anonymised ones (@GENE$) are dropped.
 RELATION_MARKERS = re.compile(r"<< | >>|\[\[ | \]\]")
 ANONYMISED_ENTITY = re.compile(r"@[A-Z_]+\$")
-TEXT_FIELDS = ("text", "text_a", "text_b", "question", "context")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 PUBTATOR_TITLE = re.compile(r"^[^|\s]+\|t\|")
 # Sentences shorter than this many words are too common to identify an evaluation text.
@@ -71,11 +70,9 @@ def read_corpus_file(path: Path) -> list[str]:
     return passages
 
 
-def record_text(record: dict) -> str | None:
-    """The running text of a record of any family; None for text with anonymised entities."""
-    if "tokens" in record:
-        return " ".join(record["tokens"])
-    text = " ".join(record[name] for name in TEXT_FIELDS if record.get(name))
+def record_text(family, record: dict) -> str | None:
+    """The running text of a record (its family's ``texts``); None for text with anonymised entities."""
+    text = " ".join(part for part in family.texts(record) if part)
     if ANONYMISED_ENTITY.search(text):
         return None
     return " ".join(RELATION_MARKERS.sub(" ", text).split())
@@ -83,7 +80,7 @@ def record_text(record: dict) -> str | None:
 
 def task_texts(task, splits: tuple[str, ...]) -> list[str]:
     """Distinct record texts of the given splits of a task."""
-    texts = (record_text(record) for split in splits for record in task.records(split))
+    texts = (record_text(task.family, record) for split in splits for record in task.records(split))
     return list(dict.fromkeys(text for text in texts if text))
 
 

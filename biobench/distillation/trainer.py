@@ -33,7 +33,6 @@ from biobench.distillation.losses import (
 from biobench.progress import Progress, Silent
 
 CHECKPOINT = "checkpoint"
-TERMS = ("mlm", "attention", "hidden", "output")
 
 
 @dataclass(frozen=True)
@@ -151,11 +150,12 @@ class Distiller:
             teacher = self.teacher(
                 input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True, output_attentions=True
             )
-        student = self.student.albert(
-            input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True, output_attentions=True
-        )
         masked = labels >= 0
-        logits = self._student_logits(student.last_hidden_state[masked])
+        student = self.student(
+            input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True, output_attentions=True,
+            positions=masked,
+        )
+        logits = student.logits
         terms = {
             "mlm": F.cross_entropy(logits.float(), labels[masked]),
             "attention": attention_kl_loss(
@@ -170,11 +170,6 @@ class Distiller:
         if self.output_term:
             terms["output"] = output_kl_loss(logits.float(), teacher.logits[masked].float(), labels[masked])
         return terms
-
-    def _student_logits(self, hidden: torch.Tensor) -> torch.Tensor:
-        student = self.student
-        transformed = F.gelu(student.vocab_transform(hidden))
-        return student.vocab_projector(student.vocab_layer_norm(transformed))
 
     def _autocast(self):
         if self.settings.precision == "bf16":

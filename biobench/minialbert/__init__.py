@@ -1,4 +1,4 @@
-"""MiniALBERT for transformers: config, models, loading, adapter tuning and distillation losses.
+"""MiniALBERT for transformers: configuration, models and loading; a model anyone can lift out.
 
 Importing this package registers the `minialbert` model type with the transformers Auto classes, so
 `AutoModel*.from_pretrained` reloads our own saves. The folder depends on torch and transformers only.

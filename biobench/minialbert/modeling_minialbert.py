@@ -20,9 +20,10 @@ adapters and the heads are written here. Attention is eager-only: distillation n
 
 import torch
 from torch import nn
-from torch.nn import BCEWithLogitsLoss, CrossEntropyLoss, MSELoss
+from torch.nn import CrossEntropyLoss
 from transformers import PreTrainedModel
 from transformers import initialization as init
+from transformers.loss.loss_utils import ForSequenceClassificationLoss
 from transformers.masking_utils import create_bidirectional_mask
 from transformers.modeling_outputs import (
     BaseModelOutput,
@@ -223,10 +224,14 @@ class MiniAlbertForMaskedLM(MiniAlbertPreTrainedModel):
         recursions: int | None = None,
         output_attentions: bool | None = None,
         output_hidden_states: bool | None = None,
+        positions: torch.BoolTensor | None = None,
     ) -> MaskedLMOutput:
         r"""
         labels (`torch.LongTensor` of shape `(batch_size, sequence_length)`, *optional*):
             Token ids to predict; -100 marks positions that do not count in the loss.
+        positions (`torch.BoolTensor` of shape `(batch_size, sequence_length)`, *optional*):
+            Compute vocabulary logits only where True (e.g. the masked tokens): `logits` is then
+            `(n_positions, vocab_size)` and the loss is taken against `labels[positions]`.
         """
         outputs = self.albert(
             input_ids=input_ids,
@@ -239,12 +244,14 @@ class MiniAlbertForMaskedLM(MiniAlbertPreTrainedModel):
             output_hidden_states=output_hidden_states,
             return_dict=True,
         )
-        transformed = nn.functional.gelu(self.vocab_transform(outputs.last_hidden_state))
+        hidden = outputs.last_hidden_state if positions is None else outputs.last_hidden_state[positions]
+        transformed = nn.functional.gelu(self.vocab_transform(hidden))
         logits = self.vocab_projector(self.vocab_layer_norm(transformed))
 
         loss = None
         if labels is not None:
-            loss = CrossEntropyLoss()(logits.view(-1, self.config.vocab_size), labels.view(-1))
+            targets = labels if positions is None else labels[positions]
+            loss = CrossEntropyLoss()(logits.view(-1, self.config.vocab_size), targets.view(-1))
 
         return MaskedLMOutput(
             loss=loss, logits=logits, hidden_states=outputs.hidden_states, attentions=outputs.attentions
@@ -307,28 +314,6 @@ class MiniAlbertForTokenClassification(MiniAlbertPreTrainedModel):
         )
 
 
-def sequence_classification_loss(
-    logits: torch.Tensor, labels: torch.Tensor, problem_type: str | None
-) -> torch.Tensor:
-    """Regression, single-label or multi-label loss, inferring the problem type the way transformers does."""
-    num_labels = logits.size(-1)
-    if problem_type is None:
-        if num_labels == 1:
-            problem_type = "regression"
-        elif labels.dtype in (torch.long, torch.int):
-            problem_type = "single_label_classification"
-        else:
-            problem_type = "multi_label_classification"
-
-    if problem_type == "regression":
-        if num_labels == 1:
-            return MSELoss()(logits.squeeze(), labels.squeeze())
-        return MSELoss()(logits, labels)
-    if problem_type == "single_label_classification":
-        return CrossEntropyLoss()(logits.view(-1, num_labels), labels.view(-1))
-    return BCEWithLogitsLoss()(logits, labels)
-
-
 class MiniAlbertForSequenceClassification(MiniAlbertPreTrainedModel):
     """MiniALBERT with a linear classifier on the state at position 0 (CLS); no pooler, as in the reference."""
 
@@ -373,7 +358,7 @@ class MiniAlbertForSequenceClassification(MiniAlbertPreTrainedModel):
 
         loss = None
         if labels is not None:
-            loss = sequence_classification_loss(logits, labels, self.config.problem_type)
+            loss = ForSequenceClassificationLoss(labels, logits, self.config)
 
         return SequenceClassifierOutput(
             loss=loss, logits=logits, hidden_states=outputs.hidden_states, attentions=outputs.attentions

@@ -2,6 +2,8 @@
 
 import pytest
 
+from biobench.families.ner import NER
+from biobench.families.relation import RELATION
 from biobench.distillation.corpus import build_corpus, read_corpus_file, record_text, tasks_corpus
 from biobench.errors import DataError
 from biobench.plugin import Task
@@ -53,8 +55,9 @@ def test_missing_file_is_an_error(tmp_path):
 
 
 def test_relation_markers_are_removed_and_anonymised_text_is_skipped():
-    assert record_text({"text": "<< aspirin >> treats [[ pain ]] .", "label": "x"}) == "aspirin treats pain ."
-    assert record_text({"text": "@GENE$ causes @DISEASE$ .", "label": "x"}) is None
+    assert record_text(RELATION, {"text": "<< aspirin >> treats [[ pain ]] .", "label": "x"}) == "aspirin treats pain ."
+    assert record_text(RELATION, {"text": "@GENE$ causes @DISEASE$ .", "label": "x"}) is None
+    assert record_text(NER, {"tokens": ["Aspirin", "helps", "."], "tags": ["O"] * 3}) == "Aspirin helps ."
 
 
 def _sentence(words: str) -> str:

@@ -82,16 +82,26 @@ def test_cross_validated_task_runs_the_chosen_folds(tiny_bert, tmp_path):
     assert any((tmp_path / "out" / tiny_bert.name / "euadr-slice" / "fold-2").rglob("seed-1.json"))
 
 
-@pytest.mark.parametrize("task,names", [
-    ("bc5cdr-bioc", {"train": "CDR_TrainingSet", "validation": "CDR_DevelopmentSet", "test": "CDR_TestSet"}),
-    ("biored-ner", {"train": "Train", "validation": "Dev", "test": "Test"}),
+@pytest.mark.parametrize("task,names,types", [
+    ("bc5cdr-bioc", {"train": "CDR_TrainingSet", "validation": "CDR_DevelopmentSet", "test": "CDR_TestSet"},
+     ["Chemical", "Disease"]),
+    ("biored-ner", {"train": "Train", "validation": "Dev", "test": "Test"},
+     ["CellLine", "ChemicalEntity", "DiseaseOrPhenotypicFeature", "GeneOrGeneProduct", "OrganismTaxon",
+      "SequenceVariant"]),
 ])
-def test_ner_from_bioc_passages(tiny_bert, tmp_path, task, names):
+def test_ner_from_bioc_passages(tiny_bert, tmp_path, task, names, types):
     suffix = ".BioC.xml" if task == "bc5cdr-bioc" else ".BioC.XML"
     files = {split: bioc_documents(TASKS / task / "data" / f"{name}{suffix}", 3) for split, name in names.items()}
     folder = write_plugin(tmp_path / "slice", "bioc-ner-slice", files, family="ner", format="bioc-xml")
     (result,) = run_plugin(tiny_bert, folder, tmp_path)
-    assert "per_type" in result["metrics"]["test"]
+    assert result["metrics"]["labels"] == ["O"] + [f"{prefix}-{kind}" for kind in types for prefix in ("B", "I")]
+    rows = [json.loads(line) for line in next((tmp_path / "out").rglob("seed-1.predictions.jsonl")).open()]
+    gold = [tag for row in rows for tag in row["gold"]]
+    assert all(len(row["gold"]) == len(row["tokens"]) == len(row["predicted"]) for row in rows)
+    assert {tag[2:] for tag in gold if tag != "O"} <= set(types) and sum(tag.startswith("B-") for tag in gold) > 0
+    for row in rows:  # IOB2: an inside tag continues an entity of its own type
+        for previous, tag in zip(["O", *row["gold"]], row["gold"]):
+            assert not tag.startswith("I-") or previous[2:] == tag[2:]
 
 
 def vendored_plugin(tmp_path, task, **changes):
@@ -119,7 +129,8 @@ def test_family_on_a_built_in_task(tiny_bert, tmp_path, task, keys):
     folder = vendored_plugin(tmp_path, task, max_length=64)
     (result,) = run_plugin(tiny_bert, folder, tmp_path, "--max-train-examples", "24")
     assert keys <= set(result["metrics"]["test"]) and keys <= set(result["metrics"]["validation"])
-    assert result["task"]["family"] in {"pair", "qa", "classification", "similarity", "extractive-qa"}
+    assert result["task"]["family"] == {"nli4ct": "pair", "pubmedqa": "qa", "hoc": "classification",
+                                        "biosses": "similarity"}[task]
     predictions = next((tmp_path / "out").rglob("seed-1.predictions.jsonl")).read_text().splitlines()
     assert len(predictions) == {"nli4ct": 500, "pubmedqa": 500, "hoc": 370, "biosses": 20}[task]
 
