@@ -38,7 +38,10 @@ def main() -> None:
     teacher, _ = load_teacher(card)
     tokenizer = load_tokenizer(card)
     sequences = pack_passages(tokenizer, tasks_corpus([load_task("ncbi-disease")]).passages, 128)
-    timings = {p: seconds_per_step(teacher, tokenizer, sequences, p, args.steps, args.batch_size) for p in ("fp32", "bf16")}
+    timings = {
+        precision: seconds_per_step(teacher, tokenizer, sequences, precision, args.steps, args.batch_size)
+        for precision in ("fp32", "bf16")
+    }
     tokens = args.batch_size * 128
     for precision, seconds in timings.items():
         print(f"{precision}: {seconds:.2f} s/step, {tokens / seconds:.0f} tokens/s")

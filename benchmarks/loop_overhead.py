@@ -28,7 +28,7 @@ def build(examples: int):
     tokenizer = load_tokenizer(card)
     records = {split: task.records(split)[:examples] for split in ("train", "validation", "test")}
     labels = task.family.label_names(task.records("train"), task.spec.labels)
-    label_ids = {l: i for i, l in enumerate(labels)}
+    label_ids = {label: i for i, label in enumerate(labels)}
     features = {s: task.family.featurize(r, tokenizer, 128, label_ids) for s, r in records.items()}
     transformers.set_seed(1)
     model = build_task_model(card, task.family, labels, TrainingConfig(1, 1, 5e-5, 16, 128).variant)
@@ -96,7 +96,8 @@ def main() -> None:
         fp32 = step_seconds(plain_model, sample, "fp32", train)
         bf16 = step_seconds(plain_model, sample, "bf16", train)
         kind = "training" if train else "inference"
-        print(f"{kind} step: fp32 {fp32 * 1000:.0f} ms, bf16 autocast {bf16 * 1000:.0f} ms, bf16 speed-up {fp32 / bf16:.2f}x")
+        print(f"{kind} step: fp32 {fp32 * 1000:.0f} ms, bf16 autocast {bf16 * 1000:.0f} ms, "
+              f"bf16 speed-up {fp32 / bf16:.2f}x")
 
 
 if __name__ == "__main__":

@@ -28,7 +28,8 @@ def main() -> None:
     task = load_task("ncbi-disease")
     tokenizer = load_tokenizer(model_cards()["minilm-l6"])
     labels = task.family.label_names(task.records("train"), task.spec.labels)
-    features = task.family.featurize(task.records("train"), tokenizer, task.spec.max_length, {l: i for i, l in enumerate(labels)})
+    label_ids = {label: i for i, label in enumerate(labels)}
+    features = task.family.featurize(task.records("train"), tokenizer, task.spec.max_length, label_ids)
     lengths = [len(f["input_ids"]) for f in features.inputs]
     generator = torch.Generator().manual_seed(42)
     random_order = torch.randperm(len(lengths), generator=generator).tolist()

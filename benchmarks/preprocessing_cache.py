@@ -20,7 +20,7 @@ def preprocess(task, tokenizer, labels) -> float:
     for split in ("train", "validation", "test"):
         key = feature_key(tokenizer, task, split, labels, task.spec.max_length)
         cached_features(key, lambda: task.family.featurize(
-            task.records(split), tokenizer, task.spec.max_length, {l: i for i, l in enumerate(labels)}))
+            task.records(split), tokenizer, task.spec.max_length, {label: i for i, label in enumerate(labels)}))
     return time.perf_counter() - start
 
 

@@ -89,7 +89,8 @@ def summary(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
 
 def render(results: list[Result], fmt: str = "md", title: str = "biobench leaderboard") -> str:
     if not results:
-        return {"md": f"# {title}\n\nNo results found.\n", "csv": "", "json": "[]\n"}.get(fmt, f"<p>No results found.</p>\n")
+        empty = {"md": f"# {title}\n\nNo results found.\n", "csv": "", "json": "[]\n"}
+        return empty.get(fmt, "<p>No results found.</p>\n")
     frame = results_frame(results)
     table, tasks = summary(frame)
     if fmt == "csv":
@@ -168,7 +169,8 @@ def _html(table: pd.DataFrame, tasks: list[str], title: str) -> str:
     columns = ["model", "parameters", "trainable", *tasks, "mean", "blurb", "train seconds", "test examples/s", "seeds"]
     head = "".join(f"<th onclick=\"sortBy({i})\">{html.escape(c)}</th>" for i, c in enumerate(columns))
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_cell(row[c]))}</td>" for c in columns) + "</tr>" for _, row in table.iterrows()
+        "<tr>" + "".join(f"<td>{html.escape(_cell(row[c]))}</td>" for c in columns) + "</tr>"
+        for _, row in table.iterrows()
     )
     points = [
         {"model": row["model"], "parameters": row["parameters"], "score": row["mean"]}
@@ -220,7 +222,8 @@ def _pareto_svg(points: list[dict]) -> str:
 
 _PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>{title}</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px}}
+<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:4px 8px}}
 th{{cursor:pointer;background:#f3f3f3}}circle{{fill:#3465a4}}text{{font-size:12px}}</style></head>
 <body><h1>{title}</h1>
 <table id="board"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>

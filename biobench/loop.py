@@ -130,7 +130,7 @@ def _featurize(task, records, tokenizer, config, labels, split, progress) -> Fea
     progress.start(f"tokenising {task.name}/{split}", None)
     features = cached_features(
         key,
-        lambda: task.family.featurize(records, tokenizer, config.max_length, {l: i for i, l in enumerate(labels)}),
+        lambda: task.family.featurize(records, tokenizer, config.max_length, {k: i for i, k in enumerate(labels)}),
     )
     progress.finish()
     if split != "train":  # evaluation in length order wastes no padding; origins keep the mapping

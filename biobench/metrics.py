@@ -84,4 +84,5 @@ def f1_from_counts(totals):
     import numpy as np
 
     true_positives, predicted, gold = totals[..., 0], totals[..., 1], totals[..., 2]
-    return np.divide(2 * true_positives, predicted + gold, out=np.zeros_like(true_positives), where=predicted + gold > 0)
+    denominator = predicted + gold
+    return np.divide(2 * true_positives, denominator, out=np.zeros_like(true_positives), where=denominator > 0)

@@ -59,7 +59,8 @@ def profile_model(
             model(**single)
         latencies = [_seconds(model, single) for _ in range(repeats)]
         batched = min(_seconds(model, batch) for _ in range(max(3, repeats // 5)))
-    variant = ", ".join(part for part in (quantize, f"{recursions} recursions" if recursions else None) if part) or "fp32"
+    parts = (quantize, f"{recursions} recursions" if recursions else None)
+    variant = ", ".join(part for part in parts if part) or "fp32"
     return Profile(
         model=card.name,
         variant=variant,

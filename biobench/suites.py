@@ -28,13 +28,15 @@ SUITES = {
         Suite(
             "ner",
             "Every built-in NER task.",
-            ("ncbi-disease", "bc5cdr-chem", "bc5cdr-disease", "bc2gm", "jnlpba", "species-800", "ncbi-disease-pubtator"),
+            ("ncbi-disease", "bc5cdr-chem", "bc5cdr-disease", "bc2gm", "jnlpba", "species-800",
+             "ncbi-disease-pubtator"),
         ),
         Suite(
             "blurb-lite",
             "Every built-in task, one or more per family (BLURB-style score: mean of family means).",
             (
-                "ncbi-disease", "bc5cdr-chem", "bc5cdr-disease", "bc2gm", "jnlpba", "species-800", "ncbi-disease-pubtator",
+                "ncbi-disease", "bc5cdr-chem", "bc5cdr-disease", "bc2gm", "jnlpba", "species-800",
+                "ncbi-disease-pubtator",
                 "bc5cdr-bioc", "biored-ner",
                 "chemprot", "gad", "euadr", "bc5cdr-cid", "biored",
                 "nli4ct", "pubmedqa", "hoc", "biosses", "covid-qa",

@@ -40,8 +40,10 @@ def test_shards_split_the_matrix_without_overlap(tiny, ncbi_slice):
 
 @pytest.mark.parametrize(("fixture", "overrides"), [
     ("minilm-l6-biosses-cls-schema1.json",
-     {"epochs": 20, "batch_size": 8, "max_length": 256, "max_train_examples": 1000, "variant": Variant(head="cls", precision="fp32")}),
-    ("minilm-l6-ncbi-adapters-schema1.json", {"max_train_examples": 2000, "variant": Variant(tuning="adapters", precision="fp32")}),
+     {"epochs": 20, "batch_size": 8, "max_length": 256, "max_train_examples": 1000,
+      "variant": Variant(head="cls", precision="fp32")}),
+    ("minilm-l6-ncbi-adapters-schema1.json",
+     {"max_train_examples": 2000, "variant": Variant(tuning="adapters", precision="fp32")}),
 ])
 def test_results_written_before_settings_keep_their_hash(fixture, overrides):
     saved = json.loads((FIXTURES / fixture).read_text())

@@ -32,7 +32,8 @@ def test_unknown_task_suggests():
 
 
 def test_duplicate_task_names_are_refused(tmp_path, ncbi_slice):
-    write_plugin(tmp_path / "other" / "copy", "ncbi-slice", {"train": "a\tO\n", "validation": "a\tO\n", "test": "a\tO\n"})
+    files = {"train": "a\tO\n", "validation": "a\tO\n", "test": "a\tO\n"}
+    write_plugin(tmp_path / "other" / "copy", "ncbi-slice", files)
     with pytest.raises(BiobenchError, match="defined twice"):
         catalog.task_folders([ncbi_slice.parent, tmp_path / "other"])
 

@@ -25,7 +25,8 @@ def run_tiny(tiny_bert, ncbi_slice, output, *extra):
 def test_help_does_not_import_torch():
     code = "import sys; from biobench.cli import app; from typer.testing import CliRunner; " \
            "r = CliRunner().invoke(app, ['--help']); assert r.exit_code == 0; print('torch' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    finished = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert finished.stdout.strip() == "False"
 
 
 def test_every_command_explains_itself():
@@ -109,7 +110,8 @@ def test_bad_names_exit_2_with_one_line(args, fragments):
 ])
 def test_malformed_data_exits_2_and_writes_nothing(tmp_path, tiny_bert, train_text, fragments):
     good = "IL\tB-Disease\n2\tO\n"
-    plugin = write_plugin(tmp_path / "tasks" / "broken", "broken", {"train": train_text, "validation": good, "test": good})
+    files = {"train": train_text, "validation": good, "test": good}
+    plugin = write_plugin(tmp_path / "tasks" / "broken", "broken", files)
     _one_line_error(invoke("tasks", "validate", plugin), *fragments)
     output = tmp_path / "results"
     _one_line_error(invoke("run", "--model", tiny_bert, "--task", plugin, "--output", output), *fragments)

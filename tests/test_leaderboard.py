@@ -5,7 +5,8 @@ from biobench.leaderboard import markdown
 
 def _result(model, task, seed, score):
     return {
-        "model": {"name": model, "kind": "hf", "parameters": {"total": 22_700_000, "unique": 22_700_000, "trainable": 22_700_000}},
+        "model": {"name": model, "kind": "hf",
+                  "parameters": {"total": 22_700_000, "unique": 22_700_000, "trainable": 22_700_000}},
         "task": {"name": task, "metric": "f1"},
         "seed": seed,
         "setting": {"id": f"{model}/{task}", "label": [], "defaults": None},
@@ -43,7 +44,8 @@ def test_other_formats(tmp_path):
     from biobench.leaderboard import render
     from biobench.results import ResultStore
 
-    results = [_result("a", "ncbi-disease", 1, 0.8), _result("a", "ncbi-disease", 2, 0.9), _result("b", "ncbi-disease", 1, 0.7)]
+    results = [_result("a", "ncbi-disease", 1, 0.8), _result("a", "ncbi-disease", 2, 0.9),
+               _result("b", "ncbi-disease", 1, 0.7)]
     rows = json_module.loads(render(results, "json"))
     assert [row["model"] for row in rows] == ["a", "b"] and abs(rows[0]["ncbi-disease"] - 85.0) < 1e-9
     assert render(results, "csv").splitlines()[0].startswith("model,parameters,trainable")
@@ -55,7 +57,8 @@ def test_other_formats(tmp_path):
         result["schema_version"], result["config_hash"] = 2, f"{result['setting']['id']}/{result['seed']}"
         store.write(store.path(result["model"]["name"], result["task"]["name"], result["seed"], "0" * 16), result, [])
     for suffix in ("html", "csv", "json", "md"):
-        outcome = CliRunner().invoke(app, ["leaderboard", str(tmp_path / "results"), "-o", str(tmp_path / f"board.{suffix}")])
+        target = tmp_path / f"board.{suffix}"
+        outcome = CliRunner().invoke(app, ["leaderboard", str(tmp_path / "results"), "-o", str(target)])
         assert outcome.exit_code == 0, outcome.output
         assert (tmp_path / f"board.{suffix}").read_text()
     bad = CliRunner().invoke(app, ["leaderboard", str(tmp_path / "results"), "--format", "pdf"])

@@ -72,7 +72,8 @@ def test_cli_mean_pooling_is_a_variant_of_its_own(tiny_bert, tmp_path):
     for extra in ([], ["--pooling", "mean"]):
         result = _run(tiny_bert, TASKS / "biosses", tmp_path, *extra)
         assert result.exit_code == 0, result.output
-    saved = json.loads(result_file(tmp_path / "out", tiny_bert.name, "biosses", label="mean-pooling_epochs-1").read_text())
+    saved = result_file(tmp_path / "out", tiny_bert.name, "biosses", label="mean-pooling_epochs-1")
+    saved = json.loads(saved.read_text())
     assert saved["hyperparameters"]["pooling"] == "mean" and "pearson" in saved["metrics"]["test"]
     plain = json.loads(result_file(tmp_path / "out", tiny_bert.name, "biosses", label="epochs-1").read_text())
     assert "pooling" not in plain["hyperparameters"] and plain["config_hash"] != saved["config_hash"]

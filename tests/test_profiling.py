@@ -52,7 +52,8 @@ def test_minialbert_depth_sweep_through_the_cli(tmp_path):
     vocab = SPECIALS + [f"w{i}" for i in range(120 - len(SPECIALS))]  # the fixture's vocabulary size
     BertTokenizer(vocab={token: i for i, token in enumerate(vocab)}).save_pretrained(student)
     result = CliRunner().invoke(app, ["profile", str(student), "--recursions", "1", "--recursions", "3",
-                                      "--sequence-length", "16", "--batch-size", "4", "--repeats", "5"], env={"COLUMNS": "200"})
+                                      "--sequence-length", "16", "--batch-size", "4", "--repeats", "5"],
+                                     env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "1 recursions" in result.output and "3 recursions" in result.output
 

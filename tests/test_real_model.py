@@ -10,7 +10,8 @@ from builders import result_file
 
 def test_minilm_learns_ncbi_disease_from_400_sentences(tmp_path):
     result = CliRunner().invoke(app, [
-        "run", "--model", "minilm-l6", "--task", "ncbi-disease", "--max-train-examples", "400", "--epochs", "2", "--lr", "1e-4",
+        "run", "--model", "minilm-l6", "--task", "ncbi-disease", "--max-train-examples", "400", "--epochs", "2",
+        "--lr", "1e-4",
         "--precision", "fp32", "--output", str(tmp_path),
     ])
     assert result.exit_code == 0, result.output
@@ -18,5 +19,6 @@ def test_minilm_learns_ncbi_disease_from_400_sentences(tmp_path):
     assert saved["model"]["parameters"]["unique"] == 22_566_531  # 22.7M backbone (no pooler) + a 3-label head
     assert saved["metrics"]["test"]["f1"] > 0.15  # 0.31 measured; an untrained head scores about 0
     assert saved["metrics"]["validation"]["f1"] > 0.15
-    predictions = result_file(tmp_path, "minilm-l6", "ncbi-disease", label=None).with_suffix(".predictions.jsonl").read_text().splitlines()
+    predictions = result_file(tmp_path, "minilm-l6", "ncbi-disease", label=None).with_suffix(".predictions.jsonl")
+    predictions = predictions.read_text().splitlines()
     assert len(predictions) == 940  # every test sentence, scored once

@@ -76,7 +76,8 @@ def _run(model, ncbi_slice, output, *extra):
 def test_cli_adapter_tuning_of_a_minialbert_with_fewer_recursions(student, ncbi_slice, tmp_path):
     result = _run(student, ncbi_slice, tmp_path / "out", "--adapter-tuning", "--recursions", "2")
     assert result.exit_code == 0, result.output
-    saved = json.loads(result_file(tmp_path / "out", "student", "ncbi-slice", label="adapters_2-recursions").read_text())
+    saved = result_file(tmp_path / "out", "student", "ncbi-slice", label="adapters_2-recursions")
+    saved = json.loads(saved.read_text())
     assert saved["hyperparameters"]["tuning"] == "adapters" and saved["hyperparameters"]["recursions"] == 2
     assert saved["hyperparameters"]["lr"] == 1e-3
     adapters = 3 * 2 * (32 * 8 + 8 + 8 * 32 + 32 + 2 * 32)  # 3 recursions x (attention, mlp) adapters, reduction 4

@@ -14,16 +14,31 @@ from biobench.cli.console import console, user_errors
 @app.command()
 def distill(
     teacher: Annotated[str, typer.Option(help="Teacher: model card name, Hub id or local directory.")] = "minilm-l6",
-    corpus: Annotated[Optional[list[str]], typer.Option(help="Plain-text (one passage per line), PubTator or BioC XML file, or a task name (repeatable). Default: the training splits of the built-in tasks.")] = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the student, its card and checkpoints.")] = Path("runs/student"),
+    corpus: Annotated[Optional[list[str]], typer.Option(
+        help="Plain-text (one passage per line), PubTator or BioC XML file, or a task name (repeatable). Default: the "
+        "training splits of the built-in tasks.",
+    )] = None,
+    output: Annotated[Path, typer.Option(
+        "--output", "-o",
+        help="Folder for the student, its card and checkpoints.",
+    )] = Path("runs/student"),
     recursions: Annotated[int, typer.Option(help="Recursions of the shared layer (at most the teacher's layers).")] = 6,
     embedding_size: Annotated[int, typer.Option(help="Factorised embedding size.")] = 128,
-    adapters: Annotated[bool, typer.Option("--adapters/--no-adapters", help="Per-recursion bottleneck adapters.")] = True,
+    adapters: Annotated[bool, typer.Option(
+        "--adapters/--no-adapters",
+        help="Per-recursion bottleneck adapters.",
+    )] = True,
     reduction_factor: Annotated[int, typer.Option(help="Adapter bottleneck = hidden size / this.")] = 16,
-    init: Annotated[str, typer.Option(help="teacher (SVD embeddings, a copied teacher layer, identity adapters) | random.")] = "teacher",
-    init_layer: Annotated[Optional[int], typer.Option(help="Teacher layer (0-based) copied into the shared layer. Default: the middle one.")] = None,
+    init: Annotated[str, typer.Option(
+        help="teacher (SVD embeddings, a copied teacher layer, identity adapters) | random.",
+    )] = "teacher",
+    init_layer: Annotated[Optional[int], typer.Option(
+        help="Teacher layer (0-based) copied into the shared layer. Default: the middle one.",
+    )] = None,
     steps: Annotated[int, typer.Option(help="Optimisation steps (the learning-rate schedule spans them).")] = 1000,
-    max_minutes: Annotated[Optional[float], typer.Option(help="Stop (with a checkpoint) after this many minutes of this invocation.")] = None,
+    max_minutes: Annotated[Optional[float], typer.Option(
+        help="Stop (with a checkpoint) after this many minutes of this invocation.",
+    )] = None,
     batch_size: Annotated[int, typer.Option(help="Packed sequences per step.")] = 32,
     sequence_length: Annotated[int, typer.Option(help="Tokens per packed sequence.")] = 128,
     lr: Annotated[float, typer.Option(help="Peak learning rate (linear warmup and decay).")] = 5e-4,
@@ -33,7 +48,11 @@ def distill(
     resume: Annotated[bool, typer.Option("--resume", help="Continue from OUTPUT/checkpoint.")] = False,
     tasks_dir: TasksDirs = None,
 ) -> None:
-    """Distil a MiniALBERT student (masked LM, attention KL, hidden cosine, output KL when the teacher has an MLM head)."""
+    """Distil a MiniALBERT student: masked LM, attention KL, hidden cosine (and output KL when the teacher has an MLM
+    head), layer to layer.
+
+    Example: biobench distill --teacher minilm-l6 --recursions 6 --steps 520 --precision bf16 -o runs/students/s1
+    """
     with user_errors():
         from biobench.catalog import model_cards
         from biobench.cli.console import RichProgress

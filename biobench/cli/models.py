@@ -15,8 +15,12 @@ from biobench.errors import BiobenchError
 @app.command()
 def profile(
     model: Annotated[str, typer.Argument(help="Model card name, Hub id or local directory.")],
-    quantize: Annotated[Optional[str], typer.Option(help="int8: dynamic int8 quantisation of every Linear layer.")] = None,
-    recursions: Annotated[Optional[list[int]], typer.Option(help="MiniALBERT: run only the first k recursions (repeatable, for a depth sweep).")] = None,
+    quantize: Annotated[Optional[str], typer.Option(
+        help="int8: dynamic int8 quantisation of every Linear layer.",
+    )] = None,
+    recursions: Annotated[Optional[list[int]], typer.Option(
+        help="MiniALBERT: run only the first k recursions (repeatable, for a depth sweep).",
+    )] = None,
     sequence_length: Annotated[int, typer.Option(help="Tokens per sequence.")] = 128,
     batch_size: Annotated[int, typer.Option(help="Sequences per batch for the throughput figure.")] = 32,
     repeats: Annotated[int, typer.Option(help="Timed single-sequence passes for the latency percentiles.")] = 20,
@@ -37,12 +41,15 @@ def profile(
         transformers.utils.logging.disable_progress_bar()
         warnings.filterwarnings("ignore", module="torch.ao")
         card = resolve_model(model, model_cards())
-        table = Table("variant", "parameters (unique)", "size on disk", "p50 ms", "p95 ms", "sequences/s", "peak RSS MB")
+        table = Table(
+            "variant", "parameters (unique)", "size on disk", "p50 ms", "p95 ms", "sequences/s", "peak RSS MB"
+        )
         for depth in recursions or [None]:
             result = profile_model(card, sequence_length, batch_size, repeats, quantize, depth)
             size = f"{result.size_on_disk_mb} MB" if result.size_on_disk_mb is not None else "–"
             table.add_row(result.variant, f"{result.parameters['unique']:,}", size, str(result.latency_ms_p50),
-                          str(result.latency_ms_p95), str(result.throughput_sequences_per_second), str(result.peak_memory_mb))
+                          str(result.latency_ms_p95), str(result.throughput_sequences_per_second),
+                          str(result.peak_memory_mb))
         console.print(f"{card.name}: batch 1 latency and batch {batch_size} throughput at {sequence_length} tokens")
         console.print(table)
 
@@ -69,7 +76,8 @@ def models_show(name: Annotated[str, typer.Argument(help="Model card name, Hub i
         from biobench.models.cards import resolve_model
 
         card = resolve_model(name, model_cards())
-        console.print(yaml.safe_dump(card.model_dump(exclude_none=True), sort_keys=False), markup=False, highlight=False)
+        text = yaml.safe_dump(card.model_dump(exclude_none=True), sort_keys=False)
+        console.print(text, markup=False, highlight=False)
         console.print(f"loads from: {card.location()}", markup=False, highlight=False)
 
 
@@ -77,7 +85,9 @@ def models_show(name: Annotated[str, typer.Argument(help="Model card name, Hub i
 def models_export(
     name: Annotated[str, typer.Argument(help="Model card name, Hub id or local directory (e.g. a distilled student).")],
     output: Annotated[Path, typer.Argument(help="Folder to write the encoder and tokenizer to.")],
-    dtype: Annotated[str, typer.Option(help="Stored precision: float32 | float16 | bfloat16 (loading always upcasts to float32).")] = "float32",
+    dtype: Annotated[str, typer.Option(
+        help="Stored precision: float32 | float16 | bfloat16 (loading always upcasts to float32).",
+    )] = "float32",
 ) -> None:
     """Save a model's encoder without its pre-training head (smaller; loads with --model FOLDER)."""
     with user_errors():

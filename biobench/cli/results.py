@@ -14,8 +14,14 @@ from biobench.errors import BiobenchError
 @app.command("leaderboard")
 def leaderboard_command(
     results_dir: Annotated[Path, typer.Argument(help="Folder of result files (searched recursively).")],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: print only).")] = None,
-    format: Annotated[Optional[str], typer.Option("--format", "-f", help="md | csv | json | html (default: from the output suffix, else md).")] = None,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o",
+        help="File to write (default: print only).",
+    )] = None,
+    format: Annotated[Optional[str], typer.Option(
+        "--format", "-f",
+        help="md | csv | json | html (default: from the output suffix, else md).",
+    )] = None,
 ) -> None:
     """Build a leaderboard (models x tasks, mean ± std over seeds, efficiency) from result files only."""
     with user_errors():

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from biobench.benchmark import Overrides
 from biobench.cli.app import TasksDirs, app
 from biobench.cli.console import console, user_errors
 from biobench.distributed import is_main_process
@@ -16,26 +17,65 @@ from biobench.errors import BiobenchError
 
 @app.command()
 def run(
-    model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model card name, Hub id or local directory (repeatable). Default: the suite's models.")] = None,
-    task: Annotated[Optional[list[str]], typer.Option("--task", "-t", help="Task plugin name or folder (repeatable). Default: the suite's tasks.")] = None,
-    suite: Annotated[str, typer.Option(help="Named suite used when no --task is given (see `biobench tasks list`).")] = "quick",
+    model: Annotated[Optional[list[str]], typer.Option(
+        "--model", "-m",
+        help="Model card name, Hub id or local directory (repeatable). Default: the suite's models.",
+    )] = None,
+    task: Annotated[Optional[list[str]], typer.Option(
+        "--task", "-t",
+        help="Task plugin name or folder (repeatable). Default: the suite's tasks.",
+    )] = None,
+    suite: Annotated[str, typer.Option(
+        help="Named suite used when no --task is given (see `biobench tasks list`).",
+    )] = "quick",
     tasks_dir: TasksDirs = None,
     seeds: Annotated[Optional[int], typer.Option("--seeds", help="Run seeds 1..N.")] = None,
     seed: Annotated[Optional[list[int]], typer.Option("--seed", help="Run this seed (repeatable). Default: 1.")] = None,
     epochs: Annotated[Optional[float], typer.Option(help="Training epochs (default: the task's).")] = None,
-    lr: Annotated[Optional[float], typer.Option(help="Peak learning rate (default: the task's; 1e-3 with --adapter-tuning or --peft).")] = None,
+    lr: Annotated[Optional[float], typer.Option(
+        help="Peak learning rate (default: the task's; 1e-3 with --adapter-tuning or --peft).",
+    )] = None,
     batch_size: Annotated[Optional[int], typer.Option(help="Training batch size (default: the task's).")] = None,
-    max_length: Annotated[Optional[int], typer.Option(help="Maximum sub-words per input; longer inputs are windowed (default: the task's).")] = None,
-    max_train_examples: Annotated[Optional[int], typer.Option(help="Train on a fixed random subset of this size (the same for every seed).")] = None,
-    precision: Annotated[str, typer.Option(help="auto | fp32 | bf16 | fp16 (autocast; fp16 for GPUs without bf16). auto picks bf16 only where it is faster.")] = "auto",
-    adapter_tuning: Annotated[bool, typer.Option("--adapter-tuning", help="Train only bottleneck adapters and the task head (MiniALBERT's own adapters; Houlsby adapters inserted into BERT-style models).")] = False,
-    peft: Annotated[Optional[str], typer.Option(help="lora: train LoRA matrices (query, value) and the task head through peft.")] = None,
-    recursions: Annotated[Optional[int], typer.Option(help="MiniALBERT: fine-tune and evaluate with only the first k recursions.")] = None,
-    pooling: Annotated[str, typer.Option(help="Sentence-level tasks: cls (the model's own [CLS] head), mean (a head on the mean of the token vectors) or auto: mean for sentence-transformers models pooled that way, else cls.")] = "auto",
-    output: Annotated[Path, typer.Option("--output", "-o", help="Results folder: one JSON (+ predictions JSONL) per model, task, setting and seed.")] = Path("results"),
-    leaderboard: Annotated[Optional[Path], typer.Option(help="Where to write the markdown leaderboard. Default: OUTPUT/leaderboard.md.")] = None,
-    shard: Annotated[str, typer.Option(help="Run only shard I of N of the run matrix, e.g. 2/4 (for job arrays).")] = "1/1",
-    fold: Annotated[Optional[list[str]], typer.Option("--fold", help="Cross-validated tasks (gad, euadr): run this fold (repeatable; 'all': every fold). Default: the first fold.")] = None,
+    max_length: Annotated[Optional[int], typer.Option(
+        help="Maximum sub-words per input; longer inputs are windowed (default: the task's).",
+    )] = None,
+    max_train_examples: Annotated[Optional[int], typer.Option(
+        help="Train on a fixed random subset of this size (the same for every seed).",
+    )] = None,
+    precision: Annotated[str, typer.Option(
+        help="auto | fp32 | bf16 | fp16 (autocast; fp16 for GPUs without bf16). auto picks bf16 only where it is "
+        "faster.",
+    )] = "auto",
+    adapter_tuning: Annotated[bool, typer.Option(
+        "--adapter-tuning",
+        help="Train only bottleneck adapters and the task head (MiniALBERT's own adapters; Houlsby adapters inserted "
+        "into BERT-style models).",
+    )] = False,
+    peft: Annotated[Optional[str], typer.Option(
+        help="lora: train LoRA matrices (query, value) and the task head through peft.",
+    )] = None,
+    recursions: Annotated[Optional[int], typer.Option(
+        help="MiniALBERT: fine-tune and evaluate with only the first k recursions.",
+    )] = None,
+    pooling: Annotated[str, typer.Option(
+        help="Sentence-level tasks: cls (the model's own [CLS] head), mean (a head on the mean of the token vectors) "
+        "or auto: mean for sentence-transformers models pooled that way, else cls.",
+    )] = "auto",
+    output: Annotated[Path, typer.Option(
+        "--output", "-o",
+        help="Results folder: one JSON (+ predictions JSONL) per model, task, setting and seed.",
+    )] = Path("results"),
+    leaderboard: Annotated[Optional[Path], typer.Option(
+        help="Where to write the markdown leaderboard. Default: OUTPUT/leaderboard.md.",
+    )] = None,
+    shard: Annotated[str, typer.Option(
+        help="Run only shard I of N of the run matrix, e.g. 2/4 (for job arrays).",
+    )] = "1/1",
+    fold: Annotated[Optional[list[str]], typer.Option(
+        "--fold",
+        help="Cross-validated tasks (gad, euadr): run this fold (repeatable; 'all': every fold). Default: the first "
+        "fold.",
+    )] = None,
 ) -> None:
     """Fine-tune and evaluate models on tasks, several seeds, and write a leaderboard.
 
@@ -75,12 +115,11 @@ class RunRequest:
     output: Path
     leaderboard: Path
     shard: tuple[int, int]
-    overrides: "Overrides"
+    overrides: Overrides
 
 
 def _overrides(epochs, lr, batch_size, max_length, max_train_examples, precision, adapter_tuning, peft, recursions,
                pooling):
-    from biobench.benchmark import Overrides
     from biobench.models.variant import Variant
 
     if peft not in (None, "lora"):

@@ -88,7 +88,7 @@ def distill(
     if resume and checkpoint.exists():
         distiller.load_checkpoint(checkpoint)
     output_dir.mkdir(parents=True, exist_ok=True)
-    state = distiller.run(output_dir, progress, max_seconds)
+    distiller.run(output_dir, progress, max_seconds)
     student.save_pretrained(output_dir)
     tokenizer.save_pretrained(output_dir)
     card = _card(teacher_card, teacher, student, corpus, sequences, settings, distiller, initialisation, teacher_layer)

@@ -71,10 +71,13 @@ class NerFamily:
         )
         features = Features(inputs=[])
         for row, (index, span) in enumerate(spans):
-            labels, first_words = _first_subword_labels(encodings.word_ids(row), records[index]["tags"][span], label_ids)
-            features.inputs.append(
-                {"input_ids": encodings["input_ids"][row], "attention_mask": encodings["attention_mask"][row], "labels": labels}
-            )
+            tags = records[index]["tags"][span]
+            labels, first_words = _first_subword_labels(encodings.word_ids(row), tags, label_ids)
+            features.inputs.append({
+                "input_ids": encodings["input_ids"][row],
+                "attention_mask": encodings["attention_mask"][row],
+                "labels": labels,
+            })
             features.origins.append(WindowOrigin(index, [span.start + word for word in first_words]))
         return features
 

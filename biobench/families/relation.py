@@ -18,7 +18,8 @@ from biobench.records import NO_RELATION, RelationRecord
 class RelationFamily(SequenceFamily):
     name = "relation"
     record_type = RelationRecord
-    metrics = (Metric("f1"), Metric("precision"), Metric("recall"), Metric("f1_macro"), Metric("per_class", scalar=False))
+    metrics = (Metric("f1"), Metric("precision"), Metric("recall"), Metric("f1_macro"),
+               Metric("per_class", scalar=False))
     metric_version = f"sklearn/micro-f1-positive-classes/negative={NO_RELATION}"
 
     def texts(self, record: RelationRecord) -> tuple[str]:

@@ -27,7 +27,9 @@ def load_minialbert(
     from_pretrained_kwargs: passed to `task_class.from_pretrained` (revision, token, dtype, ...).
     """
     config_overrides = {"recursions": recursions, "num_labels": num_labels}
-    config_overrides |= {key: from_pretrained_kwargs.pop(key) for key in _CONFIG_KWARGS if key in from_pretrained_kwargs}
+    config_overrides |= {
+        key: from_pretrained_kwargs.pop(key) for key in _CONFIG_KWARGS if key in from_pretrained_kwargs
+    }
     config = MiniAlbertConfig.from_checkpoint(
         pretrained_model_name_or_path,
         **{key: value for key, value in config_overrides.items() if value is not None},

@@ -26,7 +26,8 @@ def bioc_documents(path, count):
 
 
 def run_plugin(tiny_bert, folder, tmp_path, *extra):
-    result = runner.invoke(app, ["run", "--model", str(tiny_bert), "--task", str(folder), "--output", str(tmp_path / "out"),
+    result = runner.invoke(app, ["run", "--model", str(tiny_bert), "--task", str(folder),
+                                 "--output", str(tmp_path / "out"),
                                  "--precision", "fp32", *extra])
     assert result.exit_code == 0, result.output
     return [json.loads(p.read_text()) for p in sorted((tmp_path / "out").rglob("seed-*.json"))]
@@ -152,5 +153,6 @@ def test_extractive_qa_on_the_shortest_covid_articles(tiny_bert, tmp_path):
     (folder / "task.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
     (result,) = run_plugin(tiny_bert, folder, tmp_path)
     assert {"f1", "exact_match"} <= set(result["metrics"]["test"])
-    rows = [json.loads(line) for line in next((tmp_path / "out").rglob("seed-1.predictions.jsonl")).read_text().splitlines()]
+    predictions = next((tmp_path / "out").rglob("seed-1.predictions.jsonl"))
+    rows = [json.loads(line) for line in predictions.read_text().splitlines()]
     assert rows and all(isinstance(row["predicted"], str) and row["gold"] for row in rows)
