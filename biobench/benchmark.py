@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from biobench.distributed import is_main_process
 from biobench.errors import BiobenchError
 from biobench.models.cards import ModelCard
 from biobench.models.variant import Variant
@@ -138,7 +139,8 @@ def execute(run: PlannedRun, store: ResultStore, progress: Progress = Silent()) 
     )
     if result["config_hash"] != run.config_hash:
         raise AssertionError("the result's identity differs from the planned run's")
-    store.write(run.path, result, outcome.predictions)
+    if is_main_process():  # every process of a multi-process run holds the same gathered predictions
+        store.write(run.path, result, outcome.predictions)
     return result
 
 

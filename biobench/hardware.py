@@ -9,6 +9,8 @@ from importlib.metadata import PackageNotFoundError, version
 
 import torch
 
+from biobench.errors import BiobenchError
+
 PACKAGES = ("biobench", "torch", "transformers", "accelerate", "datasets", "seqeval", "scikit-learn", "numpy")
 
 
@@ -30,6 +32,8 @@ def resolve_precision(requested: str) -> str:
     CPUs with only AVX-512 BF16 run bf16 training slower than fp32 (measured in
     BENCHMARKS.md), so they stay in fp32.
     """
+    if requested == "fp16" and not torch.cuda.is_available():
+        raise BiobenchError("--precision fp16 needs a CUDA GPU; on this machine use fp32 or bf16")
     if requested != "auto":
         return requested
     if torch.cuda.is_available():

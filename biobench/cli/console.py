@@ -8,9 +8,10 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
+from biobench.distributed import is_main_process
 from biobench.errors import BiobenchError
 
-console = Console()
+console = Console(quiet=not is_main_process())  # one process of a multi-process run speaks for all
 errors = Console(stderr=True)
 state = {"debug": False}
 

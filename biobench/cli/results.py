@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from biobench.cli.app import app
-from biobench.cli.console import console, user_errors
-from biobench.errors import BiobenchError
+from biobench.cli.console import console, errors, user_errors
+from biobench.errors import BiobenchError, DataError
+
+
+def readable_results(results_dir: Path, strict: bool) -> list:
+    """The results under ``results_dir``; an unreadable file is named on stderr and skipped (``strict``: refused)."""
+    from biobench.results import scan_results
+
+    results, unreadable = scan_results(results_dir)
+    if unreadable and strict:
+        raise DataError(unreadable[0].path, unreadable[0].problem + " (leave out --strict to skip it)")
+    for problem in unreadable:
+        errors.print(f"[yellow]warning:[/yellow] skipped {problem.path}: {problem.problem}", highlight=False,
+                     soft_wrap=True)
+    return results
+
 
 @app.command("leaderboard")
 def leaderboard_command(
@@ -22,24 +37,30 @@ def leaderboard_command(
         "--format", "-f",
         help="md | csv | json | html (default: from the output suffix, else md).",
     )] = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Refuse a folder holding an unreadable result file (default: name it and skip it).",
+    )] = False,
 ) -> None:
-    """Build a leaderboard (models x tasks, mean ± std over seeds, efficiency) from result files only."""
+    """Build a leaderboard (one row per model and setting, tasks as columns, mean ± std over seeds) from result
+    files only.
+
+    Examples: biobench leaderboard results/ ; biobench leaderboard results/ -o board.html ; ... -f csv > board.csv
+    """
     with user_errors():
-        from biobench.leaderboard import FORMATS, render
         from biobench.files import write_atomic
-        from biobench.results import read_results
+        from biobench.leaderboard import FORMATS, render
 
         if not results_dir.is_dir():
             raise BiobenchError(f"{results_dir}: results folder does not exist")
         chosen = format or (output.suffix.lstrip(".").replace("markdown", "md") if output and output.suffix else "md")
         if chosen not in FORMATS:
             raise BiobenchError(f"unknown leaderboard format {chosen!r}; choose one of {', '.join(FORMATS)}")
-        text = render(read_results(results_dir), chosen)
+        text = render(readable_results(results_dir, strict), chosen)
         if output:
             write_atomic(output, text)
             console.print(f"leaderboard written to {output}")
         else:
-            console.print(text, markup=False, highlight=False)
+            sys.stdout.write(text)  # data: never wrapped to the terminal's width
 
 
 @app.command()

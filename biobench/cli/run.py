@@ -206,11 +206,11 @@ def _run_matrix(cards, tasks, request: RunRequest) -> None:
 
 
 def _write_leaderboard(results_dir: Path, target: Path) -> None:
-    from biobench.leaderboard import markdown
+    from biobench.cli.results import readable_results
     from biobench.files import write_atomic
-    from biobench.results import read_results
+    from biobench.leaderboard import markdown
 
-    text = markdown(read_results(results_dir))
+    text = markdown(readable_results(results_dir, strict=False))
     write_atomic(target, text)
     console.print(text, markup=False, highlight=False)
     console.print(f"leaderboard written to {target}")
