@@ -29,7 +29,7 @@ def _run(processes, tiny_bert, ncbi_slice, output):
 
 
 def test_two_processes_score_every_example_once_and_in_order(tiny_bert, ncbi_slice, tmp_path):
-    one = _run(1, tiny_bert, ncbi_slice, tmp_path / "one")
+    _run(1, tiny_bert, ncbi_slice, tmp_path / "one")
     two = _run(2, tiny_bert, ncbi_slice, tmp_path / "two")
     single = result_file(tmp_path / "one", tiny_bert.name, "ncbi-slice", label="epochs-2_lr-1e-9_batch-4")
     double = result_file(tmp_path / "two", tiny_bert.name, "ncbi-slice", label="epochs-2_lr-1e-9_batch-4")
