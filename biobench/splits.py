@@ -10,11 +10,12 @@ import random
 from pathlib import Path
 
 from biobench.errors import DataError
+from biobench.formats.text_files import read_text
 
 
 def read_id_list(path: Path) -> set[str]:
     """Record ids from a JSON object (its keys), a JSON list, or one id per line."""
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     try:
         data = json.loads(text)
     except ValueError:

@@ -3,9 +3,11 @@ entities (and document-level relations between entity identifiers).
 
 Every annotation's locations are checked against the passage text (a location
 that does not hold the annotation's text is an error naming the document and
-annotation). Two record kinds come out: NER records (one per passage, words
-tagged IOB2) and relation records (every candidate pair of entity identifiers
-of the declared type pairs, marked in the document text).
+annotation), and so is anything the ``bioc`` package cannot read, such as a
+passage without ``<offset>`` (named by document, passage and line). Two record
+kinds come out: NER records (one per passage, words tagged IOB2) and relation
+records (every candidate pair of entity identifiers of the declared type pairs,
+marked in the document text).
 """
 
 from __future__ import annotations
@@ -16,9 +18,19 @@ from pathlib import Path
 
 from biobench.errors import DataError
 from biobench.formats.pubtator import Mention, PubtatorDocument, document_to_ner
+from biobench.formats.text_files import decode_text
 from biobench.records import NO_RELATION, NerRecord, RelationRecord
 
 HEAD_MARKERS, TAIL_MARKERS = ("<< ", " >>"), ("[[ ", " ]]")
+# What the bioc package needs of each element: (child texts, attributes); offsets and lengths are integers.
+REQUIRED = {
+    "passage": (["offset"], []),
+    "sentence": (["offset"], []),
+    "annotation": ([], ["id"]),
+    "location": ([], ["offset", "length"]),
+    "infon": ([], ["key"]),
+    "node": ([], ["refid", "role"]),
+}
 
 
 @dataclass
@@ -55,6 +67,11 @@ def read_bioc(
             collection = biocxml.load(handle)
     except etree.XMLSyntaxError as error:
         raise DataError(path, f"invalid BioC XML: {error.msg}", error.lineno) from None
+    except (TypeError, ValueError, KeyError):  # the bioc package fails bare on a missing offset, length or id
+        raise _structure_error(path) from None
+    except OSError as error:  # lxml's answer to bytes that are not in the declared encoding
+        decode_text(path.read_bytes(), path)  # raises the located error when the file is not UTF-8
+        raise DataError(path, f"cannot read: {error}") from None
     naming = (identifier_infon, identifier_separator)
     documents = [_document(path, document, naming, set(skip_annotations)) for document in collection.documents]
     if not documents:
@@ -113,8 +130,58 @@ def read_bioc_relations(
     return records
 
 
+def _structure_error(path: Path) -> DataError:
+    """The first element lacking what the bioc package needs, located by document, passage and line."""
+    from lxml import etree
+
+    for element in etree.parse(str(path)).getroot().iter(*REQUIRED):
+        problem = _missing(element)
+        if problem:
+            return DataError(path, f"{_where(element)}: {problem}", element.sourceline)
+    return DataError(path, "BioC XML that the bioc package cannot read (check offsets, lengths and ids)")
+
+
+def _missing(element) -> str | None:
+    texts, attributes = REQUIRED[element.tag]
+    for name in texts:
+        value = element.findtext(name)
+        if value is None:
+            return f"no <{name}>"
+        if not _is_integer(value):
+            return f"<{name}> {value!r} is not an integer"
+    for name in attributes:
+        value = element.get(name)
+        if value is None:
+            return f"no {name}= attribute"
+        if name in ("offset", "length") and not _is_integer(value):
+            return f"{name}={value!r} is not an integer"
+    return None
+
+
+def _is_integer(text: str) -> bool:
+    return text.strip().lstrip("+-").isdigit()
+
+
+def _where(element) -> str:
+    """``document D, passage N, annotation A, location`` down to ``element``."""
+    parts = []
+    for node in [*reversed(list(element.iterancestors())), element]:
+        if node.tag == "document":
+            parts.append(f"document {node.findtext('id') or '?'}")
+        elif node.tag in ("passage", "sentence"):
+            parts.append(f"{node.tag} {node.getparent().findall(node.tag).index(node) + 1}")
+        elif node.tag in ("annotation", "relation"):
+            parts.append(f"{node.tag} {node.get('id', '?')}")
+        elif node.tag != "collection":
+            parts.append(f"<{node.tag}>")
+    return ", ".join(parts)
+
+
 def _document(path: Path, document, naming: tuple[str, str], skipped: set[str]) -> Document:
     passages = [(passage.offset, passage.text or "") for passage in document.passages]
+    for number, (offset, _) in enumerate(passages, start=1):
+        if offset < 0:
+            raise DataError(path, f"document {document.id}, passage {number}: negative offset {offset}")
     length = max((offset + len(text) for offset, text in passages), default=0)
     characters = [" "] * length
     for offset, text in passages:
@@ -131,8 +198,11 @@ def _document(path: Path, document, naming: tuple[str, str], skipped: set[str]) 
 
 def _checked_entity(path: Path, document_id: str, annotation, text: str, naming: tuple[str, str]) -> Entity:
     spans = [(location.offset, location.offset + location.length) for location in annotation.locations]
+    if not spans:
+        problem = f"document {document_id}: annotation {annotation.id} {annotation.text!r} has no <location>"
+        raise DataError(path, problem)
     pieces = [text[start:end] for start, end in spans]
-    if not spans or " ".join(pieces) != (annotation.text or "") and "".join(pieces) != (annotation.text or ""):
+    if " ".join(pieces) != (annotation.text or "") and "".join(pieces) != (annotation.text or ""):
         where = ", ".join(f"{start}-{end}" for start, end in spans) or "no location"
         raise DataError(
             path,

@@ -2,6 +2,7 @@
 
 Both typed tags (``B-Disease``) and untyped ones (``B``/``I``/``O``, as in the
 BioBERT copies) are read; untyped tags take the task's single entity type.
+Tags must be IOB2 unless the task declares ``tag_scheme: iob1`` (see ``iob``).
 """
 
 from __future__ import annotations
@@ -9,36 +10,48 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from biobench.errors import DataError
+from biobench.errors import BiobenchError, DataError
+from biobench.formats.iob import EntityWithoutBegin, check_tag_scheme, to_iob2
+from biobench.formats.text_files import text_lines
 from biobench.records import NerRecord
 
 IOB_TAG = re.compile(r"^(O|[BI](-\S+)?)$")
 UNTYPED_ENTITY = "Entity"
 
 
-def read_conll(path: Path, entity_type: str | None = None) -> list[NerRecord]:
-    """Read every sentence of ``path``; untyped tags become ``B-<entity_type>``."""
+def read_conll(path: Path, entity_type: str | None = None, tag_scheme: str = "iob2") -> list[NerRecord]:
+    """Read every sentence of ``path``; untyped tags become ``B-<entity_type>``; IOB1 tags are
+    refused, or converted to IOB2 with ``tag_scheme="iob1"``."""
+    try:
+        check_tag_scheme(tag_scheme)
+    except ValueError as error:
+        raise BiobenchError(str(error)) from None
     records: list[NerRecord] = []
     tokens: list[str] = []
     tags: list[str] = []
+    lines: list[int] = []
 
     def close_sentence() -> None:
         if tokens:
-            records.append({"id": f"{path.stem}-{len(records)}", "tokens": tokens[:], "tags": tags[:]})
+            try:
+                iob2 = to_iob2(tags, tag_scheme)
+            except EntityWithoutBegin as error:
+                raise DataError(path, str(error), lines[error.index]) from None
+            records.append({"id": f"{path.stem}-{len(records)}", "tokens": tokens[:], "tags": iob2})
             tokens.clear()
             tags.clear()
+            lines.clear()
 
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            line = line.rstrip("\r\n")
-            if not line.strip():
-                close_sentence()
-                continue
-            if line.startswith("-DOCSTART-"):
-                continue
-            token, tag = _split_line(line, path, number)
-            tokens.append(token)
-            tags.append(_typed(tag, entity_type or UNTYPED_ENTITY))
+    for number, line in text_lines(path):
+        if not line.strip():
+            close_sentence()
+            continue
+        if line.startswith("-DOCSTART-"):
+            continue
+        token, tag = _split_line(line, path, number)
+        tokens.append(token)
+        tags.append(_typed(tag, entity_type or UNTYPED_ENTITY))
+        lines.append(number)
     close_sentence()
     if not records:
         raise DataError(path, "no sentences: the split is empty")

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 from biobench.errors import DataError
+from biobench.formats.text_files import decode_text
 from biobench.records import DocumentRecord
 
 HALLMARKS = (
@@ -47,8 +48,8 @@ def _document(archive: zipfile.ZipFile, text_name: str, names: set[str], path: P
     labels_name = f"labels/{pmid}.txt"
     if labels_name not in names:
         raise DataError(f"{path}!{text_name}", f"document {pmid} has no {labels_name}")
-    sentences = archive.read(text_name).decode("utf-8").splitlines()
-    per_sentence = archive.read(labels_name).decode("utf-8").split("<")[1:]
+    sentences = decode_text(archive.read(text_name), f"{path}!{text_name}").splitlines()
+    per_sentence = decode_text(archive.read(labels_name), f"{path}!{labels_name}").split("<")[1:]
     if len(per_sentence) != len(sentences):
         raise DataError(
             f"{path}!{labels_name}", f"document {pmid}: {len(per_sentence)} label groups for {len(sentences)} sentences"

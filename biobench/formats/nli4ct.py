@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 from biobench.errors import DataError
+from biobench.formats.text_files import decode_text
 from biobench.records import PairRecord
 
 
@@ -45,7 +46,7 @@ def read_nli4ct_zip(path: Path, member: str, trials_folder: str = "Complete_data
 
 def _json_member(archive: zipfile.ZipFile, member: str, path: Path):
     try:
-        return json.loads(archive.read(member))
+        return json.loads(decode_text(archive.read(member), f"{path}!{member}"))
     except KeyError:
         raise DataError(path, f"no member {member!r} in the zip") from None
     except json.JSONDecodeError as error:
@@ -54,11 +55,12 @@ def _json_member(archive: zipfile.ZipFile, member: str, path: Path):
 
 def _section(archive, trials: dict, folder: str, trial_id: str, section: str, path: Path, uuid: str) -> str:
     if trial_id not in trials:
+        report = f"{folder}/{trial_id}.json"
         try:
-            trials[trial_id] = _json_member(archive, f"{folder}/{trial_id}.json", path)
-        except DataError:
-            problem = f"statement {uuid}: trial {trial_id} has no report {folder}/{trial_id}.json"
-            raise DataError(path, problem) from None
+            archive.getinfo(report)
+        except KeyError:
+            raise DataError(path, f"statement {uuid}: trial {trial_id} has no report {report}") from None
+        trials[trial_id] = _json_member(archive, report, path)
     lines = trials[trial_id].get(section)
     if lines is None:
         raise DataError(path, f"statement {uuid}: trial {trial_id} has no section {section!r}")

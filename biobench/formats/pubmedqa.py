@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from biobench.errors import DataError
+from biobench.formats.text_files import read_text
 from biobench.records import QuestionRecord
 
 ANSWERS = ("yes", "no", "maybe")
@@ -15,7 +16,7 @@ ANSWERS = ("yes", "no", "maybe")
 
 def read_pubmedqa_json(path: Path) -> list[QuestionRecord]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text(path))
     except json.JSONDecodeError as error:
         raise DataError(path, f"invalid JSON: {error.msg}", error.lineno) from None
     if not isinstance(data, dict) or not data:

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from biobench.errors import DataError
+from biobench.formats.text_files import text_lines
 from biobench.records import NerRecord
 
 WORD = re.compile(r"\w+|[^\w\s]")
+OFFSET = re.compile(r"^\s*[+-]?\d+\s*$")  # a mention line's start; relation lines have a word there
 
 
 @dataclass
@@ -36,13 +38,11 @@ def read_pubtator(path: Path) -> list[PubtatorDocument]:
     """Parse every document, verifying each mention's offsets against its text."""
     documents: list[PubtatorDocument] = []
     current: PubtatorDocument | None = None
-    with open(path, encoding="utf-8") as handle:
-        for number, raw in enumerate(handle, start=1):
-            line = raw.rstrip("\r\n")
-            if not line.strip():
-                current = None
-                continue
-            current = _read_line(line, current, documents, path, number)
+    for number, line in text_lines(path):
+        if not line.strip():
+            current = None
+            continue
+        current = _read_line(line, current, documents, path, number)
     if not documents:
         raise DataError(path, "no documents: the split is empty")
     return documents
@@ -60,7 +60,7 @@ def _read_line(line, current, documents, path, number) -> PubtatorDocument:
     columns = line.split("\t")
     if current is None or columns[0] != current.pmid:
         raise DataError(path, f"annotation line outside its document's text: {line[:60]!r}", number)
-    if len(columns) >= 5 and columns[1].isdigit():
+    if len(columns) >= 5 and OFFSET.match(columns[1]):
         current.mentions.append(_mention(columns, current, path, number))
     elif len(columns) >= 4:
         current.relations.append(tuple(columns[1:]))
@@ -74,12 +74,27 @@ def _mention(columns: list[str], document: PubtatorDocument, path: Path, number:
         start, end = int(columns[1]), int(columns[2])
     except ValueError:
         raise DataError(path, f"offsets must be integers, found {columns[1]!r} {columns[2]!r}", number) from None
+    problem = _span_problem(start, end, len(document.text))
+    if problem:
+        raise DataError(path, f"mention {columns[3]!r} at offsets {start} {end}: {problem}", number)
     found = document.text[start:end]
     if found != columns[3].strip():  # some published mention texts carry trailing spaces
         raise DataError(
             path, f"mention {columns[3]!r} at {start}-{end} does not match the text there ({found!r})", number
         )
     return Mention(start, end, found, columns[4], number)
+
+
+def _span_problem(start: int, end: int, length: int) -> str | None:
+    if start < 0 or end < 0:
+        return "negative offset"
+    if start == end:
+        return "empty mention (start equals end)"
+    if end < start:
+        return "end before start"
+    if end > length:
+        return f"ends past the document text ({length} characters)"
+    return None
 
 
 def read_pubtator_ner(path: Path, entity_type_map: dict[str, str] | None = None) -> list[NerRecord]:

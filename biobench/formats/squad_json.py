@@ -10,12 +10,13 @@ import json
 from pathlib import Path
 
 from biobench.errors import DataError
+from biobench.formats.text_files import read_text
 from biobench.records import SpanQuestionRecord
 
 
 def read_squad_json(path: Path, offset_tolerance: int = 0) -> list[SpanQuestionRecord]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))["data"]
+        data = json.loads(read_text(path))["data"]
     except json.JSONDecodeError as error:
         raise DataError(path, f"invalid JSON: {error.msg}", error.lineno) from None
     except (KeyError, TypeError):

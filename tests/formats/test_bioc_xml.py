@@ -81,3 +81,21 @@ def test_cdr_ner_tags_every_expressible_mention(name, tagged):
     records = read_bioc_ner(TASKS / "bc5cdr-bioc" / "data" / f"{name}.BioC.xml", skip_annotations=CDR_SKIP)
     assert len(records) == 1000
     assert sum(tag.startswith("B-") for record in records for tag in record["tags"]) == tagged
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("<offset>0</offset>", "", r"test.xml:\d+: document \d+, passage 1: no <offset>"),
+    ("<offset>0</offset>", "<offset>start</offset>",
+     r"test.xml:\d+: document \d+, passage 1: <offset> 'start' is not an integer"),
+    ("<location offset='0' length='8' />", "<location length='8' />",
+     r"test.xml:\d+: document \d+, passage 1, annotation \d+, <location>: no offset= attribute"),
+    ("<location offset='0' length='8' />", "<location offset='0' />",
+     r"test.xml:\d+: document \d+, passage 1, annotation \d+, <location>: no length= attribute"),
+])
+def test_what_the_bioc_package_cannot_read_is_located(tmp_path, old, new, message):
+    text = (CDR / "CDR_TestSet.BioC.xml").read_text(encoding="utf-8")
+    assert old in text
+    broken = tmp_path / "test.xml"
+    broken.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(DataError, match=message):
+        read_bioc(broken, "MESH", "|")

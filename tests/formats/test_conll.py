@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from biobench.errors import DataError
+from biobench.errors import BiobenchError, DataError
 from biobench.formats.conll import read_conll
 from builders import TASKS
 
@@ -74,3 +74,42 @@ def test_empty_split(tmp_path):
     path.write_text("\n\n", encoding="utf-8")
     with pytest.raises(DataError, match="empty.tsv: no sentences"):
         read_conll(path)
+
+
+def test_an_entity_opening_with_i_is_refused_by_default(tmp_path):
+    path = tmp_path / "iob1.tsv"
+    path.write_text("Aspirin\tO\nand\tO\nfever\tI-Disease\npain\tI-Disease\n", encoding="utf-8")
+    message = r"iob1\.tsv:3: tag 'I-Disease' opens an entity without a B- tag .*tag_scheme: iob1"
+    with pytest.raises(DataError, match=message):
+        read_conll(path)
+
+
+def test_untyped_i_after_o_is_refused_too(tmp_path):
+    path = tmp_path / "untyped.tsv"
+    path.write_text("a\tB\nb\tI\n\nc\tO\nd\tI\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"untyped\.tsv:5: tag 'I-Species' opens an entity"):
+        read_conll(path, "Species")
+
+
+def test_iob1_is_converted_as_seqeval_reads_it(tmp_path):
+    from seqeval.metrics.sequence_labeling import get_entities
+
+    path = tmp_path / "iob1.tsv"
+    tags = ["I-Chemical", "I-Chemical", "B-Chemical", "O", "I-Disease", "I-Chemical", "I-Chemical", "O", "B-Disease"]
+    path.write_text("".join(f"w{i}\t{tag}\n" for i, tag in enumerate(tags)), encoding="utf-8")
+    (record,) = read_conll(path, tag_scheme="iob1")
+    assert record["tags"] == ["B-Chemical", "I-Chemical", "B-Chemical", "O", "B-Disease", "B-Chemical", "I-Chemical",
+                              "O", "B-Disease"]
+    assert get_entities(record["tags"]) == get_entities(tags)  # seqeval's own (lenient) reading of the IOB1 tags
+
+
+def test_iob2_files_are_unchanged_by_the_iob1_option():
+    source = TASKS / "ncbi-disease" / "data" / "validation.tsv"
+    assert read_conll(source, tag_scheme="iob1") == read_conll(source)
+
+
+def test_unknown_tag_scheme(tmp_path):
+    path = tmp_path / "a.tsv"
+    path.write_text("a\tO\n", encoding="utf-8")
+    with pytest.raises(BiobenchError, match="tag_scheme: 'bio' is not one of iob2, iob1"):
+        read_conll(path, tag_scheme="bio")

@@ -48,3 +48,25 @@ def test_offset_that_does_not_match_the_text(tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(DataError, match=rf"shifted\.txt:{mention + 1}: mention .* does not match the text"):
         read_pubtator(path)
+
+
+@pytest.mark.parametrize(("start", "end", "text", "problem"), [
+    ("-4", "3", "Asp", "negative offset"),
+    ("15", "40", "Fine", r"ends past the document text \(19 characters\)"),
+    ("3", "3", "", r"empty mention \(start equals end\)"),
+    ("5", "2", "", "end before start"),
+])
+def test_offsets_outside_the_text_are_refused(tmp_path, start, end, text, problem):
+    path = tmp_path / "bad.txt"
+    path.write_text(f"9|t|Aspirin helps.\n9|a|Fine\n9\t0\t7\tAspirin\tChemical\n9\t{start}\t{end}\t{text}\tChemical\n",
+                    encoding="utf-8")
+    with pytest.raises(DataError, match=rf"bad\.txt:4: mention '{text}' at offsets {start} {end}: {problem}"):
+        read_pubtator(path)
+
+
+def test_relation_lines_are_still_relations(tmp_path):
+    path = tmp_path / "rel.txt"
+    path.write_text("9|t|Aspirin helps.\n9|a|Fine\n9\t0\t7\tAspirin\tChemical\n9\tCID\tD1\tD2\n"
+                    "9\tAssociation\tD1\tD2\tNovel\n", encoding="utf-8")
+    (document,) = read_pubtator(path)
+    assert len(document.mentions) == 1 and len(document.relations) == 2

@@ -45,3 +45,12 @@ def test_biobert_tsv_broken_row(tmp_path):
     broken.write_text("".join(lines[:4]) + "12\tno label column here\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"test.tsv:5: expected 'index<TAB>sentence<TAB>label'"):
         read_blue_tsv(broken, "0")
+
+
+def test_jsonl_ner_tags_must_be_iob2_or_declared_iob1(tmp_path):
+    path = tmp_path / "ner.jsonl"
+    path.write_text('{"tokens": ["a", "b"], "tags": ["B-X", "I-X"]}\n{"tokens": ["c", "d"], "tags": ["O", "I-X"]}\n',
+                    encoding="utf-8")
+    with pytest.raises(DataError, match=r"ner.jsonl:2: word 2: tag 'I-X' opens an entity without a B- tag"):
+        read_jsonl(path)
+    assert [r["tags"] for r in read_jsonl(path, tag_scheme="iob1")] == [["B-X", "I-X"], ["O", "B-X"]]
