@@ -3,11 +3,15 @@
 
 An entry point names an object that is (or returns, when called) a folder or a
 list of folders of task plugins; importing it may also register new formats
-and families in ``biobench.registry``.
+and families in ``biobench.registry``. A package whose entry point fails (it
+does not import, raises, or names a folder that does not exist) is left out and
+described in one line by ``entry_point_plugins``, for the CLI to show; the
+others still load.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
 
@@ -27,7 +31,7 @@ def builtin_root() -> Path:
 def task_folders(extra_dirs: list[Path] = ()) -> dict[str, Path]:
     """Plugin name -> folder, from every source; a name defined twice is an error."""
     found: dict[str, Path] = {}
-    for root in [builtin_root() / "tasks", *extra_dirs, *_entry_point_dirs()]:
+    for root in [builtin_root() / "tasks", *extra_dirs, *entry_point_plugins().folders]:
         if not Path(root).is_dir():
             raise BiobenchError(f"{root}: tasks directory does not exist")
         for folder in _plugin_folders(Path(root)):
@@ -63,16 +67,45 @@ def _declared_name(folder: Path) -> str:
     import yaml
 
     try:
-        data = yaml.safe_load((folder / "task.yaml").read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError:
-        return folder.name  # the full load reports the located YAML error
+        data = yaml.safe_load((folder / "task.yaml").read_bytes().decode("utf-8-sig")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError):
+        return folder.name  # the full load reports the located error
     return str(data.get("name", folder.name)) if isinstance(data, dict) else folder.name
 
 
-def _entry_point_dirs() -> list[Path]:
-    folders: list[Path] = []
+@dataclass
+class EntryPointPlugins:
+    """What the ``biobench.tasks`` entry points gave: plugin folders, and one line per entry point that failed."""
+
+    folders: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def entry_point_plugins() -> EntryPointPlugins:
+    """Load every ``biobench.tasks`` entry point; a failing one is described, not raised, so the others still load."""
+    found = EntryPointPlugins()
     for entry_point in entry_points(group=ENTRY_POINT_GROUP):
-        value = entry_point.load()
-        value = value() if callable(value) else value
-        folders.extend(Path(v) for v in (value if isinstance(value, (list, tuple)) else [value]) if v)
-    return folders
+        where = _describe(entry_point)
+        try:
+            value = entry_point.load()
+            value = value() if callable(value) else value
+            folders = [Path(v) for v in (value if isinstance(value, (list, tuple)) else [value]) if v]
+        except Exception as error:  # noqa: BLE001  a broken package must not take the other plugins down with it
+            found.problems.append(f"{where}: failed to load: {type(error).__name__}: {_first_line(error)}")
+            continue
+        missing = [str(folder) for folder in folders if not folder.is_dir()]
+        if missing:
+            found.problems.append(f"{where}: no tasks folder at {', '.join(missing)}")
+        found.folders.extend(folder for folder in folders if folder.is_dir())
+    return found
+
+
+def _describe(entry_point) -> str:
+    name, value = getattr(entry_point, "name", "?"), getattr(entry_point, "value", "?")
+    package = getattr(getattr(entry_point, "dist", None), "name", None)
+    return f"entry point {ENTRY_POINT_GROUP} {name!r} ({value})" + (f" of package {package}" if package else "")
+
+
+def _first_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else "(no message)"

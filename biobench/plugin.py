@@ -7,7 +7,6 @@ its split files (confined to the folder) with their sha256, and its defaults.
 from __future__ import annotations
 
 import hashlib
-import inspect
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -16,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from biobench.errors import DataError, UnknownNameError
 from biobench.families.base import MetricSpec, check_metric_spec, default_metric
+from biobench.formats import reader_options
 from biobench.registry import FAMILIES, FORMATS
 from biobench.splits import derive_splits, read_id_list
 from biobench.yaml_spec import load_yaml_spec
@@ -230,15 +230,12 @@ class Task:
             raise DataError(self.yaml_path, f"derive: {error}") from None
 
     def _check_format_options(self) -> None:
-        reader = FORMATS.get(self.spec.format)
-        accepted = [name for name in list(inspect.signature(reader).parameters)[1:] if name != "member"]
+        accepted = reader_options(FORMATS.get(self.spec.format))
         for option in self.spec.format_options:
-            if option not in accepted:
-                unknown = UnknownNameError(f"option of format {self.spec.format}", option, accepted)
+            if option not in accepted.names:
+                unknown = UnknownNameError(f"option of format {self.spec.format}", option, accepted.names)
                 raise DataError(self.yaml_path, str(unknown))
-        parameters = list(inspect.signature(reader).parameters.values())[1:]
-        required = [p.name for p in parameters if p.default is inspect.Parameter.empty and p.name != "member"]
-        unset = [name for name in required if self.spec.format_options.get(name) is None]
+        unset = [name for name in accepted.required if self.spec.format_options.get(name) is None]
         if unset:
             raise DataError(self.yaml_path, f"format {self.spec.format} needs format_options {', '.join(unset)}")
 

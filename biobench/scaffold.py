@@ -2,21 +2,23 @@
 
 The files are copied into ``data/`` and hashed; splits not given are derived
 (seeded 10% validation / 20% test carve-outs of ``train``); the family's
-default metric and the reader's options go into ``task.yaml``; the README
+default metric and the reader's options (``biobench.formats.reader_options``)
+go into ``task.yaml``; formats of installed plugin packages are known; the README
 gets the counts read back through the format reader, so the new plugin
 validates as soon as it is written.
 """
 
 from __future__ import annotations
 
-import inspect
 import shutil
 from pathlib import Path
 
 import yaml
 
+from biobench.catalog import entry_point_plugins
 from biobench.errors import BiobenchError, UnknownNameError
 from biobench.families.base import default_metric
+from biobench.formats import reader_options
 from biobench.plugin import SPLIT_NAMES, Task, file_sha256
 from biobench.registry import FAMILIES, FORMATS
 
@@ -25,6 +27,7 @@ DEFAULT_FRACTIONS = {"validation": 0.1, "test": 0.2}
 
 def new_task(folder: Path, name: str, family: str, format: str, files: dict[str, Path]) -> list[str]:
     """Write ``folder`` (which must not exist) as a plugin named ``name``; return what is left to fill in."""
+    entry_point_plugins()  # installed plugin packages may register formats and families
     if family not in FAMILIES:
         raise UnknownNameError("family", family, FAMILIES.names())
     if format not in FORMATS:
@@ -87,18 +90,14 @@ def _spec_text(name: str, family: str, format: str, folder: Path, splits: dict[s
 
 
 def _reader_options(format: str) -> dict:
-    """The reader's keyword options with their defaults, for the user to adjust."""
-    parameters = list(inspect.signature(FORMATS.get(format)).parameters.values())[1:]
-    return {
-        p.name: list(p.default) if isinstance(p.default, tuple) else p.default
-        for p in parameters
-        if p.name != "member" and p.default is not inspect.Parameter.empty and p.default is not None
-    }
+    """The reader's optional options with their defaults (None ones left out), for the user to adjust."""
+    defaults = reader_options(FORMATS.get(format)).defaults
+    return {name: list(value) if isinstance(value, tuple) else value for name, value in defaults.items()
+            if value is not None}
 
 
 def _required_options(format: str) -> list[str]:
-    parameters = list(inspect.signature(FORMATS.get(format)).parameters.values())[1:]
-    return [p.name for p in parameters if p.name != "member" and p.default is inspect.Parameter.empty]
+    return list(reader_options(FORMATS.get(format)).required)
 
 
 def _readme(name: str, folder: Path, task: Task | None, splits: dict[str, str], sources: dict[str, Path]) -> str:

@@ -1,10 +1,12 @@
 """Whole-plugin checks behind ``biobench tasks validate``: checksums, every split
 of every fold read by its format reader (which checks offsets, spans, ids and
-labels of its own format), no empty split, and the label set of the family."""
+labels of its own format), no empty split, and the label set of the family; the
+summary notes what the readers forgave (a UTF-8 byte-order mark)."""
 
 from __future__ import annotations
 
 from biobench.errors import DataError
+from biobench.formats.text_files import starts_with_bom
 from biobench.plugin import SPLIT_NAMES, Task
 
 
@@ -13,8 +15,16 @@ def validate_task(task: Task) -> str:
     task.verify()
     summaries = [_validate_fold(one) for one in task.with_folds(["all"])]
     if len(summaries) == 1:
-        return f"{task.name}: {summaries[0]}"
-    return f"{task.name}: {len(summaries)} folds; fold {task.with_folds(['all'])[0].fold}: {summaries[0]}"
+        summary = f"{task.name}: {summaries[0]}"
+    else:
+        summary = f"{task.name}: {len(summaries)} folds; fold {task.with_folds(['all'])[0].fold}: {summaries[0]}"
+    return "; ".join([summary, *_notes(task)])
+
+
+def _notes(task: Task) -> list[str]:
+    """What the readers forgave, for the plugin's author to know (a BOM before the first line)."""
+    with_bom = [relative for relative in ["task.yaml", *task.spec.read_files()] if starts_with_bom(task.file(relative))]
+    return [f"UTF-8 BOM stripped from {', '.join(with_bom)}"] if with_bom else []
 
 
 def _validate_fold(task: Task) -> str:

@@ -10,21 +10,46 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from biobench.errors import DataError
+from biobench.formats.text_files import read_text
 
 Spec = TypeVar("Spec", bound=BaseModel)
 
 
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A mapping gives the same key twice (plain YAML loaders keep the last silently)."""
+
+
+class UniqueKeyLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that refuses a key given twice in one mapping, at any depth."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        first_lines: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":  # ``<<: *defaults`` may be overridden by design
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = first_lines.get(key)
+            except TypeError:  # an unhashable key: the base loader reports it
+                continue
+            if first is not None:
+                problem = f"duplicate key {key!r} (first given on line {first}; YAML would keep only the last)"
+                raise DuplicateKeyError(None, None, problem, key_node.start_mark)
+            first_lines[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
+
+
 def load_yaml_spec(path: Path, model: type[Spec], context: dict[str, Any] | None = None) -> Spec:
     """Parse ``path`` into ``model``; the first problem becomes a located DataError."""
+    text = read_text(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise DataError(path, f"cannot read: {error.strerror}") from None
-    try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=UniqueKeyLoader)
+    except DuplicateKeyError as error:
+        raise DataError(path, error.problem, error.problem_mark.line + 1) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        raise DataError(path, f"invalid YAML: {getattr(error, 'problem', error)}", mark.line + 1 if mark else None) from None
+        problem = f"invalid YAML: {getattr(error, 'problem', error)}"
+        raise DataError(path, problem, mark.line + 1 if mark else None) from None
     if not isinstance(data, dict):
         raise DataError(path, "expected a mapping of fields at the top level")
     try:

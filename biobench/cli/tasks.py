@@ -9,18 +9,46 @@ import typer
 from rich.table import Column, Table
 
 from biobench.cli.app import TasksDirs, tasks_app
-from biobench.cli.console import console, user_errors
+from biobench.cli.console import console, errors, user_errors
+
+
+def warn(problem: str) -> None:
+    """One warning line on stderr: something left out, the command goes on."""
+    from rich.markup import escape
+
+    errors.print(f"[yellow]warning:[/yellow] {escape(problem)}", highlight=False, soft_wrap=True)
+
+
+def warn_broken_packages() -> None:
+    """Name each package whose ``biobench.tasks`` entry point failed; its tasks (and formats) are left out."""
+    from biobench.catalog import entry_point_plugins
+
+    for problem in entry_point_plugins().problems:
+        warn(f"{problem}; its tasks are left out")
+
 
 @tasks_app.command("list")
 def tasks_list(tasks_dir: TasksDirs = None) -> None:
-    """List every task plugin found (built-in, --tasks-dir, entry points)."""
+    """List every task plugin found (built-in, --tasks-dir, entry points).
+
+    A plugin that does not load (and a package whose entry point fails) is named
+    on stderr in one warning line and left out; the others are listed and the
+    exit code stays 0, since listing is not checking: `biobench tasks validate`
+    is the command that fails (exit code 2) on a broken plugin.
+    """
     with user_errors():
         from biobench.catalog import task_folders
+        from biobench.errors import BiobenchError
         from biobench.plugin import Task
 
+        warn_broken_packages()
         table = Table(Column("task", no_wrap=True), "family", "format", "version", "description")  # whole names
         for name, folder in sorted(task_folders(tasks_dir or []).items()):
-            spec = Task.load(folder).spec
+            try:
+                spec = Task.load(folder).spec
+            except BiobenchError as error:
+                warn(f"{error} (task {name} left out)")
+                continue
             table.add_row(name, spec.family, spec.format, spec.version, spec.description)
         console.print(table)
 
@@ -33,6 +61,7 @@ def tasks_show(name: Annotated[str, typer.Argument(help="Task name or plugin fol
 
         from biobench.catalog import load_task
 
+        warn_broken_packages()
         loaded = load_task(name, tasks_dir or [])
         console.print(f"[bold]{loaded.name}[/bold]  ({loaded.folder})")
         console.print(yaml.safe_dump(loaded.spec.model_dump(exclude_none=True), sort_keys=False), markup=False, highlight=False)
@@ -52,6 +81,7 @@ def tasks_new(
     with user_errors():
         from biobench.scaffold import new_task
 
+        warn_broken_packages()  # their formats are unknown here
         files = {split: path for split, path in (("train", train), ("validation", validation), ("test", test)) if path}
         folder = into / name
         notes = new_task(folder, name, family, format, files)
@@ -71,6 +101,7 @@ def tasks_validate(
         from biobench.catalog import load_task, task_folders
         from biobench.validation import validate_task
 
+        warn_broken_packages()
         for name in names or sorted(task_folders(tasks_dir or [])):
             report = validate_task(load_task(name, tasks_dir or []))
             console.print(f"[green]ok[/green] {report}")
