@@ -47,7 +47,7 @@ def tasks_list(tasks_dir: TasksDirs = None) -> None:
             try:
                 spec = Task.load(folder).spec
             except BiobenchError as error:
-                warn(f"{error} (task {name} left out)")
+                warn(f"{error}; task {name} left out")
                 continue
             table.add_row(name, spec.family, spec.format, spec.version, spec.description)
         console.print(table)
