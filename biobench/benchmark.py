@@ -56,9 +56,13 @@ class PlannedRun:
 
 def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0, 1)) -> list[PlannedRun]:
     """Every (model, task, seed) run with its resolved config, hash and result path."""
+    from biobench.models.source import check_source, max_positions
+
     variant = overrides.variant
+    positions = {}
     for card in cards:
         variant.check_model(card)
+        positions[card.name] = max_positions(check_source(card))
     if variant.head not in ("auto", None) and not any(variant.head in getattr(t.family, "heads", ()) for t in tasks):
         raise BiobenchError(f"--pooling {variant.head}: none of the selected tasks is sentence-level")
     for seed in seeds:
@@ -69,6 +73,10 @@ def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0
         for task in tasks:
             resolved = variant.resolved(card, task.family)
             defaults = task_defaults(task, resolved)
+            length = overrides.max_length or defaults["max_length"]
+            if positions[card.name] and length > positions[card.name]:
+                raise BiobenchError(f"--max-length {length}: model {card.name!r} reads at most "
+                                    f"{positions[card.name]} positions")
             for seed in seeds:
                 config = _training_config(task, seed, overrides, resolved)
                 identity = _identity(card, task, config)
@@ -77,6 +85,15 @@ def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0
                 runs.append(PlannedRun(card, task, seed, config, defaults, path, config_hash(identity)))
     index, count = shard
     return runs[index::count]
+
+
+def estimated_bytes(runs: list[PlannedRun]) -> int:
+    """Room the runs need: their result and prediction files, and two checkpoints of the largest model."""
+    from biobench.models.source import weights_bytes
+
+    files = sum(64 * 1024 + 2048 * len(run.task.records("test")) for run in runs)
+    checkpoints = max((2 * weights_bytes(run.card) for run in runs), default=0)
+    return files + checkpoints
 
 
 def task_defaults(task: Task, variant: Variant) -> dict:
@@ -111,7 +128,8 @@ def execute(run: PlannedRun, store: ResultStore, progress: Progress = Silent()) 
     from biobench.hardware import describe, package_versions
     from biobench.loop import fine_tune_and_evaluate
 
-    outcome = fine_tune_and_evaluate(run.task, run.card, run.config, progress)
+    with store.work_folder(run.config_hash) as work_dir:
+        outcome = fine_tune_and_evaluate(run.task, run.card, run.config, progress, work_dir)
     task = run.task
     result = new_result(
         model=_model_info(run.card) | {"parameters": vars(outcome.parameters)},

@@ -10,6 +10,7 @@ duplicates that pad the last batch, so every example is scored exactly once.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import resource
 import tempfile
@@ -67,17 +68,20 @@ def prepare(task: Task, card: ModelCard, config: TrainingConfig, progress: Progr
 
 
 def fine_tune_and_evaluate(
-    task: Task, card: ModelCard, config: TrainingConfig, progress: Progress = Silent()
+    task: Task, card: ModelCard, config: TrainingConfig, progress: Progress = Silent(), work_dir: Path | None = None
 ) -> RunOutcome:
-    """Fine-tune ``card`` on ``task`` and score the best epoch on the test split."""
+    """Fine-tune ``card`` on ``task`` and score the best epoch on the test split.
+
+    Checkpoints go to ``work_dir`` (default: a temporary folder), which the caller cleans.
+    """
     from transformers import set_seed
 
     started = time.perf_counter()
     data = prepare(task, card, config, progress)
     set_seed(config.seed)
     model = build_task_model(card, task.family, data.labels, config.variant)
-    with tempfile.TemporaryDirectory(prefix="biobench-") as work_dir:
-        trainer = build_trainer(task, model, data, config, Path(work_dir), progress)
+    with contextlib.nullcontext(work_dir) if work_dir else tempfile.TemporaryDirectory(prefix="biobench-") as folder:
+        trainer = build_trainer(task, model, data, config, Path(folder), progress)
         clock = time.perf_counter()
         trainer.train()
         training = time.perf_counter() - clock

@@ -30,11 +30,16 @@ Files live at ``<model>/<task>[/fold-<k>]/<setting>/seed-<n>.json``, where
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, TypedDict
+from typing import Any, Iterable, Iterator, TypedDict
 
+from biobench.distributed import is_main_process
 from biobench.errors import DataError
 from biobench.files import write_atomic
 from biobench.setting import config_hash, run_identity, setting_id, setting_label
@@ -127,10 +132,17 @@ class Unreadable:
 
 
 class ResultStore:
-    """A results folder: result files by setting and seed, found again by their ``config_hash``."""
+    """A results folder: result files by setting and seed, found again by their ``config_hash``.
 
-    def __init__(self, root: Path):
+    A run in progress holds ``.locks/<config_hash>.lock`` (an ``flock``, which the
+    operating system releases when the process dies, so a killed run never blocks)
+    and trains in ``.work/<config_hash>/`` (checkpoints), both removed when it ends;
+    a re-run after a kill starts that work folder afresh.
+    """
+
+    def __init__(self, root: Path, work_root: Path | None = None):
         self.root = Path(root)
+        self.work_root = Path(work_root) if work_root else self.root / ".work"
         self._hashes: set[str] | None = None
 
     def path(self, model: str, task: str, seed: int, setting: str, label: list[str] = (),
@@ -149,12 +161,66 @@ class ResultStore:
             self._hashes = {result["config_hash"] for result in results}
         return expected_hash in self._hashes
 
+    def check_room(self, needed_bytes: int) -> None:
+        """Refuse, before any work, a results folder that is not a writable folder with room for ``needed_bytes``."""
+        if self.root.exists() and not self.root.is_dir():
+            raise DataError(self.root, "the results folder exists and is not a folder")
+        for folder in {self.root, self.work_root}:
+            existing = next(parent for parent in (folder, *folder.parents) if parent.exists())
+            if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+                raise DataError(existing, "not a writable folder (results and checkpoints are written here)")
+            free = shutil.disk_usage(existing).free
+            if free < needed_bytes:
+                raise DataError(existing, f"{free / 2**20:,.0f} MB free; the runs need about "
+                                          f"{needed_bytes / 2**20:,.0f} MB (results, predictions, checkpoints)")
+
+    @contextlib.contextmanager
+    def claim(self, config_hash: str) -> Iterator[bool]:
+        """Hold the run ``config_hash`` for this process: yields False where another live process holds it."""
+        locks = self.root / ".locks"
+        locks.mkdir(parents=True, exist_ok=True)
+        path = locks / f"{config_hash}.lock"
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(handle)
+            yield False
+            return
+        try:
+            self._hashes = None  # another process may have finished runs since the folder was read
+            yield True
+        finally:
+            path.unlink(missing_ok=True)  # safe: a later holder finds the result written before this release
+            os.close(handle)
+            _remove_if_empty(locks)
+
+    @contextlib.contextmanager
+    def work_folder(self, config_hash: str) -> Iterator[Path]:
+        """The run's scratch folder (checkpoints), fresh, and removed when the run ends."""
+        folder = self.work_root / config_hash
+        if not is_main_process():  # the main process of a multi-process run owns the folder
+            folder.mkdir(parents=True, exist_ok=True)
+            yield folder
+            return
+        shutil.rmtree(folder, ignore_errors=True)  # left by a killed run
+        folder.mkdir(parents=True)
+        try:
+            yield folder
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+            _remove_if_empty(self.work_root)
+
     def write(self, path: Path, result: Result, predictions: Iterable[dict]) -> None:
         """Predictions first, then the result: a result file implies complete predictions."""
         predictions_path = path.with_suffix(".predictions.jsonl")
-        write_atomic(predictions_path, "".join(json.dumps(row) + "\n" for row in predictions))
-        result["predictions_file"] = predictions_path.name
-        write_atomic(path, json.dumps(result, indent=2, sort_keys=False) + "\n")
+        try:
+            write_atomic(predictions_path, "".join(json.dumps(row) + "\n" for row in predictions))
+            result["predictions_file"] = predictions_path.name
+            write_atomic(path, json.dumps(result, indent=2, sort_keys=False) + "\n")
+        except OSError as error:
+            predictions_path.unlink(missing_ok=True)
+            raise DataError(path, f"cannot write the result: {error.strerror or error}") from None
         if self._hashes is not None:
             self._hashes.add(result["config_hash"])
 
@@ -185,6 +251,11 @@ def read_results(root: Path) -> list[Result]:
     if unreadable:
         raise DataError(unreadable[0].path, unreadable[0].problem)
     return results
+
+
+def _remove_if_empty(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        folder.rmdir()
 
 
 def _slug(name: str) -> str:

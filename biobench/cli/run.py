@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Optional
@@ -11,7 +12,7 @@ import typer
 from biobench.benchmark import Overrides
 from biobench.cli.app import TasksDirs, app
 from biobench.cli.console import console, user_errors
-from biobench.distributed import is_main_process
+from biobench.distributed import is_main_process, world_size
 from biobench.errors import BiobenchError
 
 
@@ -65,6 +66,12 @@ def run(
         "--output", "-o",
         help="Results folder: one JSON (+ predictions JSONL) per model, task, setting and seed.",
     )] = Path("results"),
+    work_dir: Annotated[Optional[Path], typer.Option(
+        help="Where runs keep their checkpoints while training (default: OUTPUT/.work); removed when a run ends.",
+    )] = None,
+    trust_remote_code: Annotated[bool, typer.Option(
+        "--trust-remote-code", help="Allow models whose config asks to run code shipped with them (auto_map).",
+    )] = False,
     leaderboard: Annotated[Optional[Path], typer.Option(
         help="Where to write the markdown leaderboard. Default: OUTPUT/leaderboard.md.",
     )] = None,
@@ -94,7 +101,8 @@ def run(
     with user_errors():
         request = RunRequest(
             models=model, tasks=task, suite=suite, tasks_dirs=tasks_dir or [], seeds=_seeds(seeds, seed),
-            folds=fold or [], output=output, leaderboard=leaderboard or output / "leaderboard.md",
+            folds=fold or [], output=output, leaderboard=leaderboard or output / "leaderboard.md", work_dir=work_dir,
+            trust_remote_code=trust_remote_code,
             shard=_parse_shard(shard), overrides=_overrides(
                 epochs, lr, batch_size, max_length, max_train_examples, precision, adapter_tuning, peft, recursions,
                 pooling),
@@ -114,6 +122,8 @@ class RunRequest:
     folds: list[str]
     output: Path
     leaderboard: Path
+    work_dir: Path | None
+    trust_remote_code: bool
     shard: tuple[int, int]
     overrides: Overrides
 
@@ -138,11 +148,11 @@ def execute_request(request: RunRequest) -> None:
     from biobench.suites import get_suite
     from biobench.validation import validate_task
 
-    if request.output.exists() and not request.output.is_dir():
-        raise BiobenchError(f"--output {request.output}: exists and is not a folder")
     chosen = get_suite(request.suite)
     cards_by_name = model_cards()
     cards = [resolve_model(name, cards_by_name) for name in (request.models or chosen.models)]
+    if request.trust_remote_code:
+        cards = [card.model_copy(update={"trust_remote_code": True}) for card in cards]
     tasks = [
         one for name in (request.tasks or chosen.tasks)
         for one in load_task(name, request.tasks_dirs).with_folds(request.folds)
@@ -179,25 +189,30 @@ def _parse_shard(text: str) -> tuple[int, int]:
 def _run_matrix(cards, tasks, request: RunRequest) -> None:
     import transformers
 
-    from biobench.benchmark import execute, plan
+    from biobench.benchmark import estimated_bytes, execute, plan
     from biobench.cli.console import RichProgress
     from biobench.results import ResultStore
 
     transformers.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
-    store = ResultStore(request.output)
+    store = ResultStore(request.output, request.work_dir)
     runs = plan(cards, tasks, request.seeds, request.overrides, store, request.shard)
+    store.check_room(estimated_bytes([run for run in runs if not store.finished(run.config_hash)]))
     precisions = ", ".join(sorted({planned.config.precision for planned in runs})) or "-"
     console.print(f"{len(runs)} run(s): {len(cards)} model(s) x {len(tasks)} task(s) x {len(request.seeds)} seed(s), "
                   f"precision {precisions}")
     with RichProgress(console) as progress:
         for number, planned in enumerate(runs, start=1):
             label = f"[{number}/{len(runs)}] {planned.card.name} on {planned.task.name}, seed {planned.seed}"
-            if store.finished(planned.config_hash):
-                console.print(f"{label}: finished earlier, skipped ({planned.path.parent})")
-                continue
-            console.print(f"{label}")
-            result = execute(planned, store, progress)
+            with store.claim(planned.config_hash) if world_size() == 1 else contextlib.nullcontext(True) as held:
+                if not held:
+                    console.print(f"{label}: another process is running it, skipped")
+                    continue
+                if store.finished(planned.config_hash):
+                    console.print(f"{label}: finished earlier, skipped ({planned.path.parent})")
+                    continue
+                console.print(f"{label}")
+                result = execute(planned, store, progress)
             main = result["metrics"]["main"]
             console.print(
                 f"{label}: test {main} {result['metrics']['test'][main]:.4f} "

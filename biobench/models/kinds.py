@@ -49,6 +49,12 @@ class HfKind:
         """``mean`` where the model's sentence-transformers files say it averages its tokens, else ``cls``."""
         return _declared_pooling(card.location(), card.revision)
 
+    def knows_model_type(self, model_type: str | None) -> bool:
+        """Whether checkpoints of this ``model_type`` load as this kind."""
+        from transformers.models.auto.configuration_auto import CONFIG_MAPPING
+
+        return model_type in CONFIG_MAPPING
+
     def claims(self, config: dict) -> bool:
         """Whether a checkpoint's ``config.json`` is of this kind (``hf``, the fallback, takes every one)."""
         return True
@@ -83,6 +89,9 @@ class MiniAlbertKind(HfKind):
 
         freeze_all_but_minialbert_adapters(model)
 
+    def knows_model_type(self, model_type: str | None) -> bool:
+        return model_type in ("minialbert", "albert")
+
     def claims(self, config: dict) -> bool:
         return config.get("model_type") == "minialbert" or "use_adapter" in config
 
@@ -91,8 +100,15 @@ class MiniAlbertKind(HfKind):
 
 
 def _loaded(card: ModelCard, load):
+    import pickle
+
     try:
         return load()
+    except pickle.UnpicklingError as error:
+        raise BiobenchError(
+            f"model {card.name!r}: refused: its pickled weights hold more than tensors, and loading them would run "
+            f"code ({str(error).splitlines()[0][:120]}); convert them to safetensors where you trust their source"
+        ) from None
     except OSError as error:
         raise BiobenchError(f"cannot load model {card.name!r} from {card.location()!r}: {error}") from None
 
