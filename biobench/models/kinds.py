@@ -11,9 +11,13 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from biobench.errors import BiobenchError
 from biobench.models.cards import ModelCard
+
+if TYPE_CHECKING:
+    import torch
 
 SENTENCE_TRANSFORMERS_POOLING = "sentence_transformers.models.Pooling"
 
