@@ -153,6 +153,40 @@ def _run(ws: Workspace, *extra) -> list:
     return ["run", "--model", ws.model, "--task", plugin(ws), "--output", ws.out, "--precision", "fp32", *extra]
 
 
+def _model(ws: Workspace, config: dict | None = None, pickle_payload: bytes | None = None) -> Path:
+    """A copy of the tiny model with ``config`` fields changed, or its weights replaced by a pickle."""
+    import shutil
+
+    folder = ws.root / "model"
+    shutil.copytree(ws.model, folder)
+    settings = json.loads((folder / "config.json").read_text()) | (config or {})
+    (folder / "config.json").write_text(json.dumps(settings))
+    if pickle_payload is not None:
+        (folder / "model.safetensors").unlink()
+        (folder / "pytorch_model.bin").write_bytes(pickle_payload)
+    return folder
+
+
+def _malicious_pickle() -> bytes:
+    import pickle
+
+    class RunsCode:
+        def __reduce__(self):
+            return (print, ("this ran",))
+
+    return pickle.dumps({"weight": RunsCode()})
+
+
+def _run_model(ws: Workspace, model: Path) -> list:
+    return ["run", "--model", model, "--task", plugin(ws), "--output", ws.out, "--precision", "fp32"]
+
+
+def _output_is_a_file(ws: Workspace) -> list:
+    target = ws.root / "taken"
+    target.write_text("not a folder")
+    return ["run", "--model", ws.model, "--task", plugin(ws), "--output", target, "--precision", "fp32"]
+
+
 def _bioc(text: str = "Aspirin helps.", old: str = "", new: str = "") -> str:
     return BIOC.format(text=text).replace(old, new, 1)
 
@@ -296,6 +330,31 @@ CASES: list[Case] = [
     Case("new-missing-train-file", lambda ws: ["tasks", "new", "x", "--family", "ner", "--format", "conll", "--train",
                                                ws.root / "absent.tsv", "--into", ws.out], ["absent.tsv: no such file"]),
     Case("new-into-an-existing-folder", _existing, ["x: already exists"]),
+    # --- impossible settings, refused before a model is loaded
+    Case("epochs-zero", lambda ws: _run(ws, "--epochs", "0"), ["--epochs 0.0: must be greater than 0"]),
+    Case("epochs-negative", lambda ws: _run(ws, "--epochs", "-1"), ["--epochs -1.0: must be greater than 0"]),
+    Case("batch-size-zero", lambda ws: _run(ws, "--batch-size", "0"), ["--batch-size 0"]),
+    Case("lr-negative", lambda ws: _run(ws, "--lr", "-1"), ["--lr -1.0: must be greater than 0"]),
+    Case("seed-negative", lambda ws: _run(ws, "--seed", "-3"), ["--seed -3"]),
+    Case("seed-too-large", lambda ws: _run(ws, "--seed", str(2**32)), [f"--seed {2**32}"]),
+    Case("max-length-beyond-the-model", lambda ws: _run(ws, "--max-length", "100000"),
+         ["--max-length 100000", "at most 128 positions"]),
+    Case("max-train-examples-zero", lambda ws: _run(ws, "--max-train-examples", "0"), ["--max-train-examples 0"]),
+    Case("unknown-pooling", lambda ws: _run(ws, "--pooling", "max"), ["--pooling 'max'"]),
+    Case("unknown-precision", lambda ws: _run(ws, "--precision", "fp8"), ["--precision 'fp8'"]),
+    Case("fp16-without-a-gpu", lambda ws: _run(ws, "--precision", "fp16"), ["--precision fp16 needs a CUDA GPU"]),
+    Case("recursions-of-a-bert", lambda ws: _run(ws, "--recursions", "2"), ["--recursions", "tiny-bert"]),
+    Case("output-is-a-file", _output_is_a_file, ["taken: the results folder exists and is not a folder"]),
+    # --- model sources: what was refused and how to allow it
+    Case("unknown-model-type", lambda ws: _run_model(ws, _model(ws, {"model_type": "bert-of-the-future"})),
+         ["refused: model_type 'bert-of-the-future'"]),
+    Case("remote-code", lambda ws: _run_model(ws, _model(ws, {"auto_map": {"AutoModel": "modeling_x.XModel"}})),
+         ["refused", "auto_map", "--trust-remote-code"]),
+    Case("pickle-that-runs-code", lambda ws: _run_model(ws, _model(ws, pickle_payload=_malicious_pickle())),
+         ["refused", "pytorch_model.bin", "safetensors"]),
+    Case("model-folder-without-config", lambda ws: _run_model(ws, ws.root), ["not a model directory (no config.json)"]),
+    Case("hub-model-offline", lambda ws: ["run", "--model", "someone/not-cached-anywhere", "--task", plugin(ws),
+                                          "--output", ws.out], ["cannot be reached", "not in the local cache"]),
 ]
 
 

@@ -16,6 +16,13 @@ errors = Console(stderr=True)
 state = {"debug": False}
 
 
+def warn(problem: str) -> None:
+    """One warning line on stderr: something left out, the command goes on."""
+    from rich.markup import escape
+
+    errors.print(f"[yellow]warning:[/yellow] {escape(problem)}", highlight=False, soft_wrap=True)
+
+
 @contextlib.contextmanager
 def user_errors():
     """Turn a BiobenchError into one line on stderr and exit code 2 (``--debug``: traceback)."""

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from biobench.cli.app import app
-from biobench.cli.console import console, errors, user_errors
+from biobench.cli.console import console, user_errors, warn
 from biobench.errors import BiobenchError, DataError
 
 
@@ -21,8 +21,7 @@ def readable_results(results_dir: Path, strict: bool) -> list:
     if unreadable and strict:
         raise DataError(unreadable[0].path, unreadable[0].problem + " (leave out --strict to skip it)")
     for problem in unreadable:
-        errors.print(f"[yellow]warning:[/yellow] skipped {problem.path}: {problem.problem}", highlight=False,
-                     soft_wrap=True)
+        warn(f"skipped {problem.path}: {problem.problem}")
     return results
 
 

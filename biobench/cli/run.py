@@ -144,10 +144,12 @@ def _overrides(epochs, lr, batch_size, max_length, max_train_examples, precision
 
 def execute_request(request: RunRequest) -> None:
     from biobench.catalog import load_task, model_cards
+    from biobench.cli.tasks import warn_broken_packages
     from biobench.models.cards import resolve_model
     from biobench.suites import get_suite
     from biobench.validation import validate_task
 
+    warn_broken_packages()
     chosen = get_suite(request.suite)
     cards_by_name = model_cards()
     cards = [resolve_model(name, cards_by_name) for name in (request.models or chosen.models)]

@@ -9,14 +9,7 @@ import typer
 from rich.table import Column, Table
 
 from biobench.cli.app import TasksDirs, tasks_app
-from biobench.cli.console import console, errors, user_errors
-
-
-def warn(problem: str) -> None:
-    """One warning line on stderr: something left out, the command goes on."""
-    from rich.markup import escape
-
-    errors.print(f"[yellow]warning:[/yellow] {escape(problem)}", highlight=False, soft_wrap=True)
+from biobench.cli.console import console, user_errors, warn
 
 
 def warn_broken_packages() -> None:
@@ -54,7 +47,9 @@ def tasks_list(tasks_dir: TasksDirs = None) -> None:
 
 
 @tasks_app.command("show")
-def tasks_show(name: Annotated[str, typer.Argument(help="Task name or plugin folder.")], tasks_dir: TasksDirs = None) -> None:
+def tasks_show(
+    name: Annotated[str, typer.Argument(help="Task name or plugin folder.")], tasks_dir: TasksDirs = None
+) -> None:
     """Show a task's definition: splits, labels, metric, defaults and provenance."""
     with user_errors():
         import yaml
@@ -64,14 +59,20 @@ def tasks_show(name: Annotated[str, typer.Argument(help="Task name or plugin fol
         warn_broken_packages()
         loaded = load_task(name, tasks_dir or [])
         console.print(f"[bold]{loaded.name}[/bold]  ({loaded.folder})")
-        console.print(yaml.safe_dump(loaded.spec.model_dump(exclude_none=True), sort_keys=False), markup=False, highlight=False)
+        text = yaml.safe_dump(loaded.spec.model_dump(exclude_none=True), sort_keys=False)
+        console.print(text, markup=False, highlight=False)
 
 
 @tasks_app.command("new")
 def tasks_new(
     name: Annotated[str, typer.Argument(help="Task name (lower case, digits, . _ -); also the folder name.")],
-    family: Annotated[str, typer.Option(help="Task family: ner, relation, pair, qa, classification, similarity, extractive-qa.")],
-    format: Annotated[str, typer.Option("--format", help="Format of the files, e.g. conll, pubtator, bioc-xml, blue-tsv, jsonl, squad-json.")],
+    family: Annotated[str, typer.Option(
+        help="Task family: ner, relation, pair, qa, classification, similarity, extractive-qa.",
+    )],
+    format: Annotated[str, typer.Option(
+        "--format",
+        help="Format of the files, e.g. conll, pubtator, bioc-xml, blue-tsv, jsonl, squad-json.",
+    )],
     train: Annotated[Path, typer.Option(help="Training file (copied into the plugin).")],
     validation: Annotated[Optional[Path], typer.Option(help="Validation file (default: 10% of train, seeded).")] = None,
     test: Annotated[Optional[Path], typer.Option(help="Test file (default: 20% of train, seeded).")] = None,
@@ -93,7 +94,9 @@ def tasks_new(
 
 @tasks_app.command("validate")
 def tasks_validate(
-    names: Annotated[Optional[list[str]], typer.Argument(help="Task names or plugin folders (default: every task found).")] = None,
+    names: Annotated[Optional[list[str]], typer.Argument(
+        help="Task names or plugin folders (default: every task found).",
+    )] = None,
     tasks_dir: TasksDirs = None,
 ) -> None:
     """Check plugins: the YAML, every file's sha256, and every split read by its format reader."""

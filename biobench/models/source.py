@@ -75,10 +75,29 @@ def _folder_config(folder: Path) -> dict:
 def _check_weights(folder: Path) -> None:
     if any(folder.glob("*.safetensors")) or (folder / "model.safetensors.index.json").is_file():
         return
-    pickles = sorted(path.name for path in folder.iterdir() if path.suffix in PICKLE_SUFFIXES)
-    if pickles:
-        return  # loaded by torch with weights_only=True: tensors only, or refused at load (see kinds)
-    raise DataError(folder, "no weights: no *.safetensors (or *.bin) file")
+    pickles = sorted(path for path in folder.iterdir() if path.suffix in PICKLE_SUFFIXES)
+    if not pickles:
+        raise DataError(folder, "no weights: no *.safetensors (or *.bin) file")
+    for path in pickles:  # a pickle is read as torch reads it for transformers: tensors only
+        _check_pickle(path)
+
+
+def _check_pickle(path: Path) -> None:
+    import pickle
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            try:
+                torch.load(path, map_location="cpu", weights_only=True, mmap=True)
+            except RuntimeError:  # not a zip checkpoint: mmap cannot apply
+                torch.load(path, map_location="cpu", weights_only=True)
+        except pickle.UnpicklingError:
+            raise DataError(path, "refused: this pickle holds objects beyond tensors, and loading it would run code; "
+                                  "convert the weights to safetensors where you trust their source") from None
 
 
 def _hub_config(card: ModelCard) -> dict:

@@ -12,11 +12,13 @@ CDR = TASKS / "bc5cdr-cid" / "data"
 BIORED = TASKS / "biored" / "data"
 CDR_SKIP = ["20722491:6", "11587867:7", "15863244:12", "6415512:8"]
 CDR_OPTIONS = dict(pair_types=[["Chemical", "Disease"]], identifier_infon="MESH", identifier_separator="|",
-                   relation_type_infon="relation", relation_entity_infons=["Chemical", "Disease"], skip_annotations=CDR_SKIP)
+                   relation_type_infon="relation", relation_entity_infons=["Chemical", "Disease"],
+                   skip_annotations=CDR_SKIP)
 
 
 @pytest.mark.parametrize("name,documents,annotations,relations,skipped", [
-    ("CDR_TrainingSet", 500, 9570, 1038, 3), ("CDR_DevelopmentSet", 500, 9773, 1012, 1), ("CDR_TestSet", 500, 9928, 1066, 0),
+    ("CDR_TrainingSet", 500, 9570, 1038, 3), ("CDR_DevelopmentSet", 500, 9773, 1012, 1),
+    ("CDR_TestSet", 500, 9928, 1066, 0),
 ])
 def test_cdr_counts_match_the_manifest(name, documents, annotations, relations, skipped):
     read = read_bioc(CDR / f"{name}.BioC.xml", "MESH", "|", CDR_SKIP)
@@ -32,7 +34,8 @@ def test_cdr_counts_match_the_manifest(name, documents, annotations, relations, 
 ])
 def test_biored_counts_match_the_manifest(name, documents, annotations, relations):
     read = read_bioc(BIORED / f"{name}.BioC.XML")
-    assert (len(read), sum(len(d.entities) for d in read), sum(len(d.relations) for d in read)) == (documents, annotations, relations)
+    counts = (len(read), sum(len(d.entities) for d in read), sum(len(d.relations) for d in read))
+    assert counts == (documents, annotations, relations)
     ner = read_bioc_ner(BIORED / f"{name}.BioC.XML")
     assert len(ner) == 2 * documents
     assert sum(tag.startswith("B-") for record in ner for tag in record["tags"]) == annotations
@@ -46,15 +49,19 @@ def test_candidates_mark_both_entities_in_the_document():
 
 
 def test_the_published_misalignments_fail_unless_declared():
-    with pytest.raises(DataError, match=r"CDR_TrainingSet.BioC.xml: document 20722491: annotation 6 'colorectal cancers' at 187-197, 223-230 does not match"):
+    expected = (r"CDR_TrainingSet.BioC.xml: document 20722491: annotation 6 'colorectal cancers' at 187-197, 223-230 "
+                "does not match")
+    with pytest.raises(DataError, match=expected):
         read_bioc(CDR / "CDR_TrainingSet.BioC.xml", "MESH", "|")
 
 
 def test_shifted_offset_names_document_and_annotation(tmp_path):
     text = (CDR / "CDR_TestSet.BioC.xml").read_text(encoding="utf-8")
     broken = tmp_path / "test.xml"
-    broken.write_text(text.replace("<location offset='0' length='8' />", "<location offset='1' length='8' />", 1), encoding="utf-8")
-    with pytest.raises(DataError, match=r"test.xml: document \d+: annotation \d+ '.+' at 1-9 does not match the text there"):
+    shifted = text.replace("<location offset='0' length='8' />", "<location offset='1' length='8' />", 1)
+    broken.write_text(shifted, encoding="utf-8")
+    with pytest.raises(DataError,
+                       match=r"test.xml: document \d+: annotation \d+ '.+' at 1-9 does not match the text there"):
         read_bioc(broken, "MESH", "|")
 
 
@@ -69,12 +76,15 @@ def test_malformed_xml_names_the_line(tmp_path):
 def test_relation_without_its_entity_infons(tmp_path):
     text = (CDR / "CDR_TestSet.BioC.xml").read_text(encoding="utf-8")
     broken = tmp_path / "test.xml"
-    broken.write_text(text.replace('<infon key="Chemical">', '<infon key="Chem">', 1).replace("<infon key='Chemical'>", "<infon key='Chem'>", 1), encoding="utf-8")
+    text = text.replace('<infon key="Chemical">', '<infon key="Chem">', 1)
+    broken.write_text(text.replace("<infon key='Chemical'>", "<infon key='Chem'>", 1), encoding="utf-8")
     with pytest.raises(DataError, match=r"test.xml: document \d+: a relation lacks infon\(s\) \['Chemical'\]"):
         read_bioc_relations(broken, **CDR_OPTIONS)
 
 
-@pytest.mark.parametrize("name,tagged", [("CDR_TrainingSet", 9385), ("CDR_DevelopmentSet", 9591), ("CDR_TestSet", 9809)])
+@pytest.mark.parametrize("name,tagged", [
+    ("CDR_TrainingSet", 9385), ("CDR_DevelopmentSet", 9591), ("CDR_TestSet", 9809),
+])
 def test_cdr_ner_tags_every_expressible_mention(name, tagged):
     """Composite and discontinuous mentions overlapping another cannot be IOB2 tags: what remains
     equals the PubTator release's mention count."""

@@ -21,7 +21,8 @@ NLI4CT = TASKS / "nli4ct" / "data" / "Complete_dataset.zip"
 @pytest.mark.parametrize("member,count", [("train", 1700), ("dev", 200), ("Gold_test", 500)])
 def test_nli4ct_counts(member, count):
     records = read_nli4ct_zip(NLI4CT, f"Complete_dataset/{member}.json")
-    assert len(records) == count and Counter(r["label"] for r in records) == {"Entailment": count // 2, "Contradiction": count // 2}
+    assert len(records) == count
+    assert Counter(r["label"] for r in records) == {"Entailment": count // 2, "Contradiction": count // 2}
     assert all(r["text_b"].startswith("Primary trial: ") for r in records)
     assert any("Secondary trial: " in r["text_b"] for r in records)
 
@@ -59,7 +60,8 @@ def test_hoc_counts_and_members_as_published():
     assert len(records) == 1852
     with zipfile.ZipFile(TASKS / "hoc" / "data" / "hoc.zip") as archive:
         assert sum(len(archive.read(f"text/{r['id']}.txt").decode().splitlines()) for r in records) == 17464
-        published = dict(line.split("  hoc/")[::-1] for line in (TASKS / "hoc" / "data" / "hoc-members.sha256").read_text().splitlines())
+        lines = (TASKS / "hoc" / "data" / "hoc-members.sha256").read_text().splitlines()
+        published = dict(line.split("  hoc/")[::-1] for line in lines)
         import hashlib
 
         assert all(hashlib.sha256(archive.read(name)).hexdigest() == digest for name, digest in published.items())
@@ -105,18 +107,22 @@ def test_biosses_not_a_word_file(tmp_path):
 def test_covid_qa_counts_and_offsets():
     records = read_squad_json(TASKS / "covid-qa" / "data" / "200423_covidQA.json", offset_tolerance=3)
     assert len(records) == 1380 and len({r["document"] for r in records}) == 98
-    assert all(r["context"][a["start"] : a["start"] + len(a["text"])] == a["text"] for r in records for a in r["answers"])
+    assert all(r["context"][a["start"]:a["start"] + len(a["text"])] == a["text"]
+               for r in records for a in r["answers"])
 
 
 def test_covid_qa_published_offsets_fail_without_tolerance():
-    with pytest.raises(DataError, match=r"200423_covidQA.json: question \d+: answer .* at \d+ does not match the context"):
+    with pytest.raises(DataError,
+                       match=r"200423_covidQA.json: question \d+: answer .* at \d+ does not match the context"):
         read_squad_json(TASKS / "covid-qa" / "data" / "200423_covidQA.json")
 
 
 def test_squad_answer_far_from_its_start(tmp_path):
     data = {"data": [{"paragraphs": [{"context": "The virus binds ACE2 receptors.", "document_id": 1,
-                                      "qas": [{"id": 7, "question": "What?", "answers": [{"text": "ACE2", "answer_start": 2}]}]}]}]}
+                                      "qas": [{"id": 7, "question": "What?",
+                                               "answers": [{"text": "ACE2", "answer_start": 2}]}]}]}]}
     broken = tmp_path / "qa.json"
     broken.write_text(json.dumps(data))
-    with pytest.raises(DataError, match=r"qa.json: question 7: answer 'ACE2' at 2 does not match the context \('e vi'\)"):
+    with pytest.raises(DataError,
+                       match=r"qa.json: question 7: answer 'ACE2' at 2 does not match the context \('e vi'\)"):
         read_squad_json(broken, offset_tolerance=3)

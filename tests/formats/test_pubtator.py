@@ -24,7 +24,8 @@ def test_every_mention_becomes_one_tagged_entity(split):
 
 def test_tagged_entities_spell_the_mentions_in_order():
     path = DATA / "validation.txt"
-    type_map = {"SpecificDisease": "Disease", "Modifier": "Disease", "DiseaseClass": "Disease", "CompositeMention": "Disease"}
+    type_map = {"SpecificDisease": "Disease", "Modifier": "Disease", "DiseaseClass": "Disease",
+                "CompositeMention": "Disease"}
     for document, record in zip(read_pubtator(path), read_pubtator_ner(path, type_map)):
         entities, current = [], None
         for token, tag in zip(record["tokens"], record["tags"]):
