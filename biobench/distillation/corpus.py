@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from biobench.errors import DataError
+from biobench.formats.text_files import text_lines
 
 # Entity markers of relation records, removed to recover the sentence; anonymised ones (@GENE$) are dropped.
 RELATION_MARKERS = re.compile(r"<< | >>|\[\[ | \]\]")
@@ -32,7 +33,7 @@ class Corpus:
 
 def read_text_file(path: Path) -> list[str]:
     """Plain text: one passage per non-empty line."""
-    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [line.strip() for _, line in text_lines(path) if line.strip()]
 
 
 def read_pubtator_texts(path: Path) -> list[str]:
@@ -44,14 +45,9 @@ def read_pubtator_texts(path: Path) -> list[str]:
 
 def read_bioc_texts(path: Path) -> list[str]:
     """Every passage of every document of a BioC XML collection."""
-    from bioc import biocxml
-    from lxml import etree
+    from biobench.formats.bioc_xml import load_collection
 
-    try:
-        with open(path, "rb") as handle:
-            collection = biocxml.load(handle)
-    except etree.XMLSyntaxError as error:
-        raise DataError(path, f"invalid BioC XML: {error.msg}", error.lineno) from None
+    collection = load_collection(path)
     return [passage.text for document in collection.documents for passage in document.passages if passage.text]
 
 
@@ -62,8 +58,7 @@ def read_corpus_file(path: Path) -> list[str]:
     if path.suffix.lower() == ".xml":
         passages = read_bioc_texts(path)
     else:
-        with open(path, encoding="utf-8") as handle:
-            first_line = next((line for line in handle if line.strip()), "")
+        first_line = next((line for _, line in text_lines(path) if line.strip()), "")
         passages = read_pubtator_texts(path) if PUBTATOR_TITLE.match(first_line) else read_text_file(path)
     if not passages:
         raise DataError(path, "corpus file holds no text")

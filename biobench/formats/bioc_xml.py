@@ -59,12 +59,22 @@ def read_bioc(
     ``skip_annotations`` ("document:annotation" ids) names annotations known to be
     misaligned in the published file: they are left out instead of failing the read.
     """
+    collection = load_collection(path)
+    naming = (identifier_infon, identifier_separator)
+    documents = [_document(path, document, naming, set(skip_annotations)) for document in collection.documents]
+    if not documents:
+        raise DataError(path, "no documents: the split is empty")
+    return documents
+
+
+def load_collection(path: Path):
+    """The ``bioc`` package's collection of a BioC XML file; a malformed file is one located error."""
     from bioc import biocxml
     from lxml import etree
 
     try:
         with open(path, "rb") as handle:
-            collection = biocxml.load(handle)
+            return biocxml.load(handle)
     except etree.XMLSyntaxError as error:
         raise DataError(path, f"invalid BioC XML: {error.msg}", error.lineno) from None
     except (TypeError, ValueError, KeyError):  # the bioc package fails bare on a missing offset, length or id
@@ -72,11 +82,6 @@ def read_bioc(
     except OSError as error:  # lxml's answer to bytes that are not in the declared encoding
         decode_text(path.read_bytes(), path)  # raises the located error when the file is not UTF-8
         raise DataError(path, f"cannot read: {error}") from None
-    naming = (identifier_infon, identifier_separator)
-    documents = [_document(path, document, naming, set(skip_annotations)) for document in collection.documents]
-    if not documents:
-        raise DataError(path, "no documents: the split is empty")
-    return documents
 
 
 def read_bioc_ner(
