@@ -19,6 +19,7 @@ from biobench.plugin import Task
 from biobench.progress import Progress, Silent
 from biobench.results import Result, ResultStore, new_result
 from biobench.setting import TrainingConfig, config_hash, run_identity, setting_id, setting_label
+from biobench.tracking import Tracking
 
 
 @dataclass(frozen=True)
@@ -123,13 +124,16 @@ def _training_config(task: Task, seed: int, overrides: Overrides, variant: Varia
     )
 
 
-def execute(run: PlannedRun, store: ResultStore, progress: Progress = Silent()) -> Result:
+def execute(
+    run: PlannedRun, store: ResultStore, progress: Progress = Silent(), tracking: Tracking = Tracking()
+) -> Result:
     """Fine-tune and evaluate one planned run and write its result file."""
     from biobench.hardware import describe, package_versions
     from biobench.loop import fine_tune_and_evaluate
 
     with store.work_folder(run.config_hash) as work_dir:
-        outcome = fine_tune_and_evaluate(run.task, run.card, run.config, progress, work_dir)
+        named = tracking.named(f"{run.card.name}-{run.task.name}-{run.path.parent.name}-seed{run.seed}")
+        outcome = fine_tune_and_evaluate(run.task, run.card, run.config, progress, work_dir, named)
     task = run.task
     result = new_result(
         model=_model_info(run.card) | {"parameters": vars(outcome.parameters)},

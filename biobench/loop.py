@@ -29,6 +29,7 @@ from biobench.models.loading import ParameterCounts, count_parameters, load_toke
 from biobench.plugin import Task
 from biobench.progress import Progress, Silent
 from biobench.setting import TrainingConfig
+from biobench.tracking import Tracking
 from biobench.trainer_progress import ProgressCallback
 
 SPLITS = ("train", "validation", "test")
@@ -68,7 +69,8 @@ def prepare(task: Task, card: ModelCard, config: TrainingConfig, progress: Progr
 
 
 def fine_tune_and_evaluate(
-    task: Task, card: ModelCard, config: TrainingConfig, progress: Progress = Silent(), work_dir: Path | None = None
+    task: Task, card: ModelCard, config: TrainingConfig, progress: Progress = Silent(), work_dir: Path | None = None,
+    tracking: Tracking = Tracking(),
 ) -> RunOutcome:
     """Fine-tune ``card`` on ``task`` and score the best epoch on the test split.
 
@@ -81,7 +83,7 @@ def fine_tune_and_evaluate(
     set_seed(config.seed)
     model = build_task_model(card, task.family, data.labels, config.variant)
     with contextlib.nullcontext(work_dir) if work_dir else tempfile.TemporaryDirectory(prefix="biobench-") as folder:
-        trainer = build_trainer(task, model, data, config, Path(folder), progress)
+        trainer = build_trainer(task, model, data, config, Path(folder), progress, tracking)
         clock = time.perf_counter()
         trainer.train()
         training = time.perf_counter() - clock
@@ -144,7 +146,7 @@ def _featurize(task, records, tokenizer, config, labels, split, progress) -> Fea
 
 
 def build_trainer(task: Task, model, data: Prepared, config: TrainingConfig, work_dir: Path,
-                  progress: Progress = Silent()):
+                  progress: Progress = Silent(), tracking: Tracking = Tracking()):
     """The Trainer of one run: validation scored every epoch, the best epoch kept."""
     from datasets import Dataset
     from transformers import PrinterCallback, TrainingArguments
@@ -183,7 +185,7 @@ def build_trainer(task: Task, model, data: Prepared, config: TrainingConfig, wor
         greater_is_better=metric.higher_is_better,
         logging_strategy="steps",
         logging_steps=25,
-        report_to="none",
+        **tracking.trainer_arguments(),
         disable_tqdm=True,
         dataloader_num_workers=0,
     )
@@ -195,7 +197,7 @@ def build_trainer(task: Task, model, data: Prepared, config: TrainingConfig, wor
         data_collator=family.collator(data.tokenizer),
         compute_metrics=compute_metrics,
         preprocess_logits_for_metrics=lambda logits, _: family.reduce_logits(logits),
-        callbacks=[ProgressCallback(progress, task.name, main)],
+        callbacks=[ProgressCallback(progress, task.name, main), *tracking.trainer_callbacks()],
     )
     trainer.remove_callback(PrinterCallback)  # progress goes through ``progress`` only
     trainer.validation_history = validation_history

@@ -47,6 +47,10 @@ def distill(
     checkpoint_every: Annotated[int, typer.Option(help="Save a resumable checkpoint every this many steps.")] = 200,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from OUTPUT/checkpoint.")] = False,
     tasks_dir: TasksDirs = None,
+    report_to: Annotated[str, typer.Option(
+        help="Log the loss terms to none | tensorboard (beside OUTPUT: tensorboard/<name>) | wandb | mlflow | trackio.",
+    )] = "none",
+    run_name: Annotated[Optional[str], typer.Option(help="Prefix of the run's name in the tracker.")] = None,
 ) -> None:
     """Distil a MiniALBERT student: masked LM, attention KL, hidden cosine (and output KL when the teacher has an MLM
     head), layer to layer.
@@ -61,6 +65,7 @@ def distill(
         from biobench.distillation.trainer import DistillationSettings
         from biobench.errors import BiobenchError
         from biobench.models.cards import resolve_model
+        from biobench.tracking import Tracking
 
         if precision not in ("fp32", "bf16"):
             raise BiobenchError(f"--precision must be fp32 or bf16, got {precision!r}")
@@ -76,6 +81,7 @@ def distill(
             card = run_distillation(
                 teacher_card, text, output, shape, settings, init, init_layer, resume,
                 None if max_minutes is None else max_minutes * 60, progress,
+                Tracking(report_to, run_name, output.parent),
             )
         last = card["losses"].get("last_steps", {})
         console.print(

@@ -14,6 +14,7 @@ from biobench.cli.app import TasksDirs, app
 from biobench.cli.console import console, user_errors
 from biobench.distributed import is_main_process, world_size
 from biobench.errors import BiobenchError
+from biobench.tracking import Tracking
 
 
 @app.command()
@@ -69,6 +70,12 @@ def run(
     work_dir: Annotated[Optional[Path], typer.Option(
         help="Where runs keep their checkpoints while training (default: OUTPUT/.work); removed when a run ends.",
     )] = None,
+    report_to: Annotated[str, typer.Option(
+        help="Log training curves to none | tensorboard (OUTPUT/tensorboard/<run>) | wandb | mlflow | trackio.",
+    )] = "none",
+    run_name: Annotated[Optional[str], typer.Option(
+        help="Prefix of each run's name in the tracker (default: model-task-setting-seed).",
+    )] = None,
     trust_remote_code: Annotated[bool, typer.Option(
         "--trust-remote-code", help="Allow models whose config asks to run code shipped with them (auto_map).",
     )] = False,
@@ -102,7 +109,7 @@ def run(
         request = RunRequest(
             models=model, tasks=task, suite=suite, tasks_dirs=tasks_dir or [], seeds=_seeds(seeds, seed),
             folds=fold or [], output=output, leaderboard=leaderboard or output / "leaderboard.md", work_dir=work_dir,
-            trust_remote_code=trust_remote_code,
+            trust_remote_code=trust_remote_code, tracking=Tracking(report_to, run_name, output),
             shard=_parse_shard(shard), overrides=_overrides(
                 epochs, lr, batch_size, max_length, max_train_examples, precision, adapter_tuning, peft, recursions,
                 pooling),
@@ -124,6 +131,7 @@ class RunRequest:
     leaderboard: Path
     work_dir: Path | None
     trust_remote_code: bool
+    tracking: Tracking
     shard: tuple[int, int]
     overrides: Overrides
 
@@ -214,7 +222,7 @@ def _run_matrix(cards, tasks, request: RunRequest) -> None:
                     console.print(f"{label}: finished earlier, skipped ({planned.path.parent})")
                     continue
                 console.print(f"{label}")
-                result = execute(planned, store, progress)
+                result = execute(planned, store, progress, request.tracking)
             main = result["metrics"]["main"]
             console.print(
                 f"{label}: test {main} {result['metrics']['test'][main]:.4f} "

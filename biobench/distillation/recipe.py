@@ -20,6 +20,7 @@ from biobench.errors import BiobenchError
 from biobench.distillation.losses import LossWeights
 from biobench.models.cards import ModelCard
 from biobench.progress import Progress, Silent
+from biobench.tracking import StepLogger, Tracking
 
 INITIALISATIONS = ("teacher", "random")
 # Packed sequences the adapters are calibrated on when the student starts from the teacher.
@@ -62,6 +63,7 @@ def distill(
     resume: bool = False,
     max_seconds: float | None = None,
     progress: Progress = Silent(),
+    tracking: Tracking = Tracking(),
 ) -> dict:
     """Distil, save the student and its card into ``output_dir``; returns the card."""
     from biobench.models.loading import load_tokenizer
@@ -88,7 +90,11 @@ def distill(
     if resume and checkpoint.exists():
         distiller.load_checkpoint(checkpoint)
     output_dir.mkdir(parents=True, exist_ok=True)
-    distiller.run(output_dir, progress, max_seconds)
+    logger = StepLogger(tracking.named(output_dir.name), asdict(settings) | asdict(shape))
+    try:
+        distiller.run(output_dir, progress, max_seconds, logger.log)
+    finally:
+        logger.close()
     student.save_pretrained(output_dir)
     tokenizer.save_pretrained(output_dir)
     card = _card(teacher_card, teacher, student, corpus, sequences, settings, distiller, initialisation, teacher_layer)

@@ -88,9 +88,10 @@ class Distiller:
         self.state = DistillationState()
 
     def run(
-        self, output_dir: Path, progress: Progress = Silent(), max_seconds: float | None = None
+        self, output_dir: Path, progress: Progress = Silent(), max_seconds: float | None = None, log=None
     ) -> DistillationState:
-        """Train until ``settings.steps`` (or ``max_seconds`` more), checkpointing into ``output_dir``."""
+        """Train until ``settings.steps`` (or ``max_seconds`` more), checkpointing into ``output_dir``;
+        ``log(step, losses)`` receives each step's loss terms (an experiment tracker)."""
         progress.start("distilling", total=self.settings.steps)
         progress.advance(self.state.step)
         started = time.perf_counter() - self.state.seconds
@@ -101,6 +102,8 @@ class Distiller:
             self.state.seconds = time.perf_counter() - started
             self.state.losses.append(losses)
             progress.advance(1, **{name: f"{value:.3f}" for name, value in losses.items()})
+            if log is not None:
+                log(self.state.step, losses)
             if self.state.step % self.settings.checkpoint_every == 0 or self.state.step == self.settings.steps:
                 self.save_checkpoint(output_dir / CHECKPOINT)
             if budget_end is not None and time.perf_counter() >= budget_end:
