@@ -81,7 +81,7 @@ def test_cli_mean_pooling_is_a_variant_of_its_own(tiny_bert, tmp_path):
 
 
 @pytest.mark.parametrize(("extra", "message"), [
-    (["--pooling", "max"], "choose one of auto, cls, mean"),
+    (["--pooling", "max"], "'max' is not one of 'auto', 'cls', 'mean'"),
     (["--pooling", "mean"], "none of the selected tasks is sentence-level"),
 ])
 def test_cli_refuses_bad_pooling(tiny_bert, ncbi_slice, tmp_path, extra, message):

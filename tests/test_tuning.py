@@ -93,7 +93,7 @@ def test_cli_full_and_adapter_runs_are_distinct(tiny_bert, ncbi_slice, tmp_path)
 
 
 @pytest.mark.parametrize(("extra", "message"), [
-    (["--peft", "prefix"], "only lora"),
+    (["--peft", "prefix"], "'prefix' is not one of 'lora'"),
     (["--peft", "lora", "--adapter-tuning"], "not both"),
     (["--recursions", "2"], "models with recursions"),
 ])

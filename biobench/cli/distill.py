@@ -7,8 +7,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from biobench.cli.app import TasksDirs, app
+from biobench.cli.app import TasksDirs, Tracker, app, choices
 from biobench.cli.console import console, user_errors
+
+DistillPrecision = choices("DistillPrecision", ["fp32", "bf16"])
 
 
 @app.command()
@@ -42,12 +44,12 @@ def distill(
     batch_size: Annotated[int, typer.Option(help="Packed sequences per step.")] = 32,
     sequence_length: Annotated[int, typer.Option(help="Tokens per packed sequence.")] = 128,
     lr: Annotated[float, typer.Option(help="Peak learning rate (linear warmup and decay).")] = 5e-4,
-    precision: Annotated[str, typer.Option(help="fp32 | bf16 (autocast).")] = "fp32",
+    precision: Annotated[DistillPrecision, typer.Option(help="Autocast precision of the steps.")] = "fp32",
     seed: Annotated[int, typer.Option(help="Seed of initialisation, batch order and masking.")] = 42,
     checkpoint_every: Annotated[int, typer.Option(help="Save a resumable checkpoint every this many steps.")] = 200,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from OUTPUT/checkpoint.")] = False,
     tasks_dir: TasksDirs = None,
-    report_to: Annotated[str, typer.Option(
+    report_to: Annotated[Tracker, typer.Option(
         help="Log the loss terms to none | tensorboard (beside OUTPUT: tensorboard/<name>) | wandb | mlflow | trackio.",
     )] = "none",
     run_name: Annotated[Optional[str], typer.Option(help="Prefix of the run's name in the tracker.")] = None,
@@ -63,17 +65,14 @@ def distill(
         from biobench.distillation.corpus import build_corpus
         from biobench.distillation.recipe import StudentShape, distill as run_distillation
         from biobench.distillation.trainer import DistillationSettings
-        from biobench.errors import BiobenchError
         from biobench.models.cards import resolve_model
         from biobench.tracking import Tracking
 
-        if precision not in ("fp32", "bf16"):
-            raise BiobenchError(f"--precision must be fp32 or bf16, got {precision!r}")
         teacher_card = resolve_model(teacher, model_cards())
         text = build_corpus(corpus or [], tasks_dir or [])
         console.print(f"corpus: {len(text.passages):,} passages from {len(text.sources)} source(s)")
         settings = DistillationSettings(
-            steps=steps, batch_size=batch_size, sequence_length=sequence_length, lr=lr, precision=precision,
+            steps=steps, batch_size=batch_size, sequence_length=sequence_length, lr=lr, precision=precision.value,
             seed=seed, checkpoint_every=checkpoint_every,
         )
         shape = StudentShape(recursions, embedding_size, adapters, reduction_factor)
@@ -81,7 +80,7 @@ def distill(
             card = run_distillation(
                 teacher_card, text, output, shape, settings, init, init_layer, resume,
                 None if max_minutes is None else max_minutes * 60, progress,
-                Tracking(report_to, run_name, output.parent),
+                Tracking(report_to.value, run_name, output.parent),
             )
         last = card["losses"].get("last_steps", {})
         console.print(

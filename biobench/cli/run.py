@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from biobench.benchmark import Overrides
-from biobench.cli.app import TasksDirs, app
+from biobench.cli.app import Peft, Pooling, Precision, TasksDirs, Tracker, app
 from biobench.cli.console import console, user_errors
 from biobench.distributed import is_main_process, world_size
 from biobench.errors import BiobenchError
@@ -44,24 +44,24 @@ def run(
     max_train_examples: Annotated[Optional[int], typer.Option(
         help="Train on a fixed random subset of this size (the same for every seed).",
     )] = None,
-    precision: Annotated[str, typer.Option(
-        help="auto | fp32 | bf16 | fp16 (autocast; fp16 for GPUs without bf16). auto picks bf16 only where it is "
-        "faster.",
+    precision: Annotated[Precision, typer.Option(
+        help="Autocast precision; fp16 for GPUs without bf16. auto: bf16 where it is faster (a bf16 GPU, a CPU with "
+        "AMX), else fp32.",
     )] = "auto",
     adapter_tuning: Annotated[bool, typer.Option(
         "--adapter-tuning",
         help="Train only bottleneck adapters and the task head (MiniALBERT's own adapters; Houlsby adapters inserted "
         "into BERT-style models).",
     )] = False,
-    peft: Annotated[Optional[str], typer.Option(
+    peft: Annotated[Optional[Peft], typer.Option(
         help="lora: train LoRA matrices (query, value) and the task head through peft.",
     )] = None,
     recursions: Annotated[Optional[int], typer.Option(
         help="MiniALBERT: fine-tune and evaluate with only the first k recursions.",
     )] = None,
-    pooling: Annotated[str, typer.Option(
-        help="Sentence-level tasks: cls (the model's own [CLS] head), mean (a head on the mean of the token vectors) "
-        "or auto: mean for sentence-transformers models pooled that way, else cls.",
+    pooling: Annotated[Pooling, typer.Option(
+        help="Sentence-level tasks' head: cls (the model's own [CLS] head), mean (a head on the mean of the token "
+        "vectors) or auto: the family's default, mean for sentence-transformers models pooled that way.",
     )] = "auto",
     output: Annotated[Path, typer.Option(
         "--output", "-o",
@@ -70,7 +70,7 @@ def run(
     work_dir: Annotated[Optional[Path], typer.Option(
         help="Where runs keep their checkpoints while training (default: OUTPUT/.work); removed when a run ends.",
     )] = None,
-    report_to: Annotated[str, typer.Option(
+    report_to: Annotated[Tracker, typer.Option(
         help="Log training curves to none | tensorboard (OUTPUT/tensorboard/<run>) | wandb | mlflow | trackio.",
     )] = "none",
     run_name: Annotated[Optional[str], typer.Option(
@@ -109,10 +109,10 @@ def run(
         request = RunRequest(
             models=model, tasks=task, suite=suite, tasks_dirs=tasks_dir or [], seeds=_seeds(seeds, seed),
             folds=fold or [], output=output, leaderboard=leaderboard or output / "leaderboard.md", work_dir=work_dir,
-            trust_remote_code=trust_remote_code, tracking=Tracking(report_to, run_name, output),
+            trust_remote_code=trust_remote_code, tracking=Tracking(_value(report_to), run_name, output),
             shard=_parse_shard(shard), overrides=_overrides(
-                epochs, lr, batch_size, max_length, max_train_examples, precision, adapter_tuning, peft, recursions,
-                pooling),
+                epochs, lr, batch_size, max_length, max_train_examples, _value(precision), adapter_tuning,
+                _value(peft), recursions, _value(pooling)),
         )
         execute_request(request)
 
@@ -174,6 +174,11 @@ def execute_request(request: RunRequest) -> None:
     _run_matrix(cards, tasks, request)
     if is_main_process():
         _write_leaderboard(request.output, request.leaderboard)
+
+
+def _value(choice):
+    """The string of an enum choice (``None`` stays ``None``)."""
+    return getattr(choice, "value", choice)
 
 
 def _seeds(count: int | None, explicit: list[int] | None) -> list[int]:
