@@ -1,52 +1,48 @@
-"""Named groups of (models, tasks) runs, e.g. the quick default suite."""
+"""Suites: named groups of models and tasks run together (``suites/NAME.yaml``), e.g. the quick default.
+
+Built-in suites live in ``suites/`` beside ``tasks/`` and ``models/``; ``--suites-dir DIR``
+adds a folder of the user's own. A suite file is strict YAML like a task plugin.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pathlib import Path
 
-from biobench.errors import UnknownNameError
+from pydantic import BaseModel, ConfigDict
+
+from biobench.errors import BiobenchError, UnknownNameError
+from biobench.yaml_spec import load_yaml_spec
 
 
-@dataclass(frozen=True)
-class Suite:
+class Suite(BaseModel):
+    """The fields of ``suites/NAME.yaml``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
     name: str
     description: str
-    tasks: tuple[str, ...]
-    models: tuple[str, ...] = ("minilm-l6",)
+    tasks: list[str]
+    models: list[str] = ["minilm-l6"]
 
 
-SUITES = {
-    suite.name: suite
-    for suite in (
-        Suite(
-            "quick",
-            "The default run: the embedded MiniLM-L6 and its distilled MiniALBERT student on NCBI-disease"
-            " (about 9 minutes on 2 CPU cores).",
-            ("ncbi-disease",),
-            ("minilm-l6", "minialbert-minilm-l6"),  # the embedded teacher and its distilled student
-        ),
-        Suite(
-            "ner",
-            "Every built-in NER task.",
-            ("ncbi-disease", "bc5cdr-chem", "bc5cdr-disease", "bc2gm", "jnlpba", "species-800",
-             "ncbi-disease-pubtator"),
-        ),
-        Suite(
-            "blurb-lite",
-            "Every built-in task, one or more per family (BLURB-style score: mean of family means).",
-            (
-                "ncbi-disease", "bc5cdr-chem", "bc5cdr-disease", "bc2gm", "jnlpba", "species-800",
-                "ncbi-disease-pubtator",
-                "bc5cdr-bioc", "biored-ner",
-                "chemprot", "gad", "euadr", "bc5cdr-cid", "biored",
-                "nli4ct", "pubmedqa", "hoc", "biosses", "covid-qa",
-            ),
-        ),
-    )
-}
+def suites(extra_dirs: list[Path] = ()) -> dict[str, Suite]:
+    """Every suite: built-in, then those of ``extra_dirs``; a name defined twice is an error."""
+    from biobench.catalog import builtin_root
+
+    found: dict[str, Suite] = {}
+    for folder in [builtin_root() / "suites", *extra_dirs]:
+        if not Path(folder).is_dir():
+            raise BiobenchError(f"{folder}: suites directory does not exist")
+        for path in sorted(Path(folder).glob("*.yaml")):
+            suite = load_yaml_spec(path, Suite)
+            if suite.name in found:
+                raise BiobenchError(f"{path}: suite {suite.name!r} is defined twice")
+            found[suite.name] = suite
+    return found
 
 
-def get_suite(name: str) -> Suite:
-    if name not in SUITES:
-        raise UnknownNameError("suite", name, list(SUITES))
-    return SUITES[name]
+def get_suite(name: str, extra_dirs: list[Path] = ()) -> Suite:
+    known = suites(extra_dirs)
+    if name not in known:
+        raise UnknownNameError("suite", name, list(known))
+    return known[name]

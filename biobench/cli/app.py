@@ -63,12 +63,18 @@ app = typer.Typer(
 )
 tasks_app = typer.Typer(help="List, inspect and validate task plugins.", no_args_is_help=True)
 models_app = typer.Typer(help="List and inspect model cards.", no_args_is_help=True)
+suites_app = typer.Typer(help="List suites: named groups of models and tasks run together.", no_args_is_help=True)
 app.add_typer(tasks_app, name="tasks")
 app.add_typer(models_app, name="models")
+app.add_typer(suites_app, name="suites")
 
 TasksDirs = Annotated[
     Optional[list[Path]], typer.Option("--tasks-dir", help="Extra folder of task plugins (repeatable).")
 ]
+SuitesDirs = Annotated[
+    Optional[list[Path]], typer.Option("--suites-dir", help="Extra folder of suite files, NAME.yaml (repeatable).")
+]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON (for programs) instead of a table.")]
 
 
 @app.callback()

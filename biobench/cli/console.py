@@ -16,6 +16,26 @@ errors = Console(stderr=True)
 state = {"debug": False}
 
 
+def show_table(columns: list[str], rows: list[list], as_json: bool = False) -> None:
+    """Rows for people (a rich table on a terminal) or for programs: JSON with ``--json``, tab-separated when
+    piped; data for programs is never wrapped or cut to the terminal's width."""
+    import json
+    import sys
+
+    from rich.table import Column, Table
+
+    if as_json:
+        sys.stdout.write(json.dumps([dict(zip(columns, row)) for row in rows], indent=2) + "\n")
+    elif not sys.stdout.isatty():
+        for row in [columns, *rows]:
+            sys.stdout.write("\t".join("" if cell is None else str(cell) for cell in row) + "\n")
+    else:
+        table = Table(Column(columns[0], no_wrap=True), *columns[1:])
+        for row in rows:
+            table.add_row(*("" if cell is None else str(cell) for cell in row))
+        console.print(table)
+
+
 def warn(problem: str) -> None:
     """One warning line on stderr: something left out, the command goes on."""
     from rich.markup import escape

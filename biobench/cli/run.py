@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from biobench.benchmark import Overrides
-from biobench.cli.app import Peft, Pooling, Precision, TasksDirs, Tracker, app
+from biobench.cli.app import Peft, Pooling, Precision, SuitesDirs, TasksDirs, Tracker, app
 from biobench.cli.console import console, user_errors
 from biobench.distributed import is_main_process, world_size
 from biobench.errors import BiobenchError
@@ -28,8 +28,9 @@ def run(
         help="Task plugin name or folder (repeatable). Default: the suite's tasks.",
     )] = None,
     suite: Annotated[str, typer.Option(
-        help="Named suite used when no --task is given (see `biobench tasks list`).",
+        help="Named suite used when no --task is given (see `biobench suites list`).",
     )] = "quick",
+    suites_dir: SuitesDirs = None,
     tasks_dir: TasksDirs = None,
     seeds: Annotated[Optional[int], typer.Option("--seeds", help="Run seeds 1..N.")] = None,
     seed: Annotated[Optional[list[int]], typer.Option("--seed", help="Run this seed (repeatable). Default: 1.")] = None,
@@ -107,8 +108,9 @@ def run(
     """
     with user_errors():
         request = RunRequest(
-            models=model, tasks=task, suite=suite, tasks_dirs=tasks_dir or [], seeds=_seeds(seeds, seed),
-            folds=fold or [], output=output, leaderboard=leaderboard or output / "leaderboard.md", work_dir=work_dir,
+            models=model, tasks=task, suite=suite, tasks_dirs=tasks_dir or [], suites_dirs=suites_dir or [],
+            seeds=_seeds(seeds, seed), folds=fold or [], output=output,
+            leaderboard=leaderboard or output / "leaderboard.md", work_dir=work_dir,
             trust_remote_code=trust_remote_code, tracking=Tracking(_value(report_to), run_name, output),
             shard=_parse_shard(shard), overrides=_overrides(
                 epochs, lr, batch_size, max_length, max_train_examples, _value(precision), adapter_tuning,
@@ -125,6 +127,7 @@ class RunRequest:
     tasks: list[str] | None
     suite: str
     tasks_dirs: list[Path]
+    suites_dirs: list[Path]
     seeds: list[int]
     folds: list[str]
     output: Path
@@ -158,7 +161,7 @@ def execute_request(request: RunRequest) -> None:
     from biobench.validation import validate_task
 
     warn_broken_packages()
-    chosen = get_suite(request.suite)
+    chosen = get_suite(request.suite, request.suites_dirs)
     cards_by_name = model_cards()
     cards = [resolve_model(name, cards_by_name) for name in (request.models or chosen.models)]
     if request.trust_remote_code:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.table import Column, Table
 
-from biobench.cli.app import TasksDirs, tasks_app
-from biobench.cli.console import console, user_errors, warn
+from biobench.cli.app import Json, SuitesDirs, TasksDirs, suites_app, tasks_app
+from biobench.cli.console import console, show_table, user_errors, warn
 
 
 def warn_broken_packages() -> None:
@@ -21,8 +21,10 @@ def warn_broken_packages() -> None:
 
 
 @tasks_app.command("list")
-def tasks_list(tasks_dir: TasksDirs = None) -> None:
+def tasks_list(tasks_dir: TasksDirs = None, json: Json = False) -> None:
     """List every task plugin found (built-in, --tasks-dir, entry points).
+
+    Examples: biobench tasks list ; biobench tasks list --json ; biobench tasks list --tasks-dir my-tasks/
 
     A plugin that does not load (and a package whose entry point fails) is named
     on stderr in one warning line and left out; the others are listed and the
@@ -35,15 +37,15 @@ def tasks_list(tasks_dir: TasksDirs = None) -> None:
         from biobench.plugin import Task
 
         warn_broken_packages()
-        table = Table(Column("task", no_wrap=True), "family", "format", "version", "description")  # whole names
+        rows = []
         for name, folder in sorted(task_folders(tasks_dir or []).items()):
             try:
                 spec = Task.load(folder).spec
             except BiobenchError as error:
                 warn(f"{error}; task {name} left out")
                 continue
-            table.add_row(name, spec.family, spec.format, spec.version, spec.description)
-        console.print(table)
+            rows.append([name, spec.family, spec.format, spec.version, spec.description])
+        show_table(["task", "family", "format", "version", "description"], rows, json)
 
 
 @tasks_app.command("show")
@@ -58,9 +60,10 @@ def tasks_show(
 
         warn_broken_packages()
         loaded = load_task(name, tasks_dir or [])
-        console.print(f"[bold]{loaded.name}[/bold]  ({loaded.folder})")
-        text = yaml.safe_dump(loaded.spec.model_dump(exclude_none=True), sort_keys=False)
-        console.print(text, markup=False, highlight=False)
+        if sys.stdout.isatty():
+            console.print(f"[bold]{loaded.name}[/bold]  ({loaded.folder})")
+        text = yaml.safe_dump(loaded.spec.model_dump(exclude_none=True), sort_keys=False, width=10**6)
+        sys.stdout.write(text)  # data: never wrapped (checksums stay whole)
 
 
 @tasks_app.command("new")
@@ -110,3 +113,17 @@ def tasks_validate(
             console.print(f"[green]ok[/green] {report}")
 
 
+
+
+@suites_app.command("list")
+def suites_list(suites_dir: SuitesDirs = None, json: Json = False) -> None:
+    """List the suites (built-in `suites/*.yaml`, and --suites-dir): `biobench run --suite NAME` runs one.
+
+    Examples: biobench suites list ; biobench suites list --suites-dir my-suites/ --json
+    """
+    with user_errors():
+        from biobench.suites import suites
+
+        rows = [[suite.name, ", ".join(suite.models), ", ".join(suite.tasks), suite.description]
+                for suite in suites(suites_dir or []).values()]
+        show_table(["suite", "models", "tasks", "description"], rows, json)
