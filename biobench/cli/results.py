@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from biobench.cli.app import app
+from biobench.cli.app import Json, app
 from biobench.cli.console import console, user_errors, warn
 from biobench.errors import BiobenchError, DataError
 
@@ -68,12 +68,23 @@ def compare(
     result_b: Annotated[Path, typer.Argument(help="Result JSON of system B, on the same task and test set.")],
     resamples: Annotated[int, typer.Option(help="Permutations and bootstrap resamples.")] = 9999,
     seed: Annotated[int, typer.Option(help="Seed of the resampling.")] = 0,
+    json: Json = False,
 ) -> None:
-    """Paired significance test of B against A on the same test examples (permutation test + bootstrap CI)."""
+    """Paired significance test of B against A on the same test examples (permutation test + bootstrap CI).
+
+    Example: biobench compare results/minilm-l6/ncbi-disease/defaults.*/seed-1.json \\
+        results/minialbert-minilm-l6/ncbi-disease/defaults.*/seed-1.json
+    """
     with user_errors():
+        import dataclasses
+        import json as json_module
+
         from biobench.significance import compare as compare_runs
 
         result = compare_runs(result_a, result_b, resamples, seed)
+        if json:
+            sys.stdout.write(json_module.dumps(dataclasses.asdict(result), indent=2) + "\n")
+            return
         low, high = result.interval
         console.print(
             f"{result.task}, test {result.metric} on {result.examples} examples\n"

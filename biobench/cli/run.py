@@ -243,9 +243,28 @@ def _write_leaderboard(results_dir: Path, target: Path) -> None:
     from biobench.files import write_atomic
     from biobench.leaderboard import markdown
 
-    text = markdown(readable_results(results_dir, strict=False))
-    write_atomic(target, text)
-    console.print(text, markup=False, highlight=False)
+    results = readable_results(results_dir, strict=False)
+    write_atomic(target, markdown(results))
+    _summary(results)
     console.print(f"leaderboard written to {target}")
+
+
+def _summary(results: list) -> None:
+    """The folder's results at the terminal's width: one line per model, setting and task."""
+    from statistics import mean, stdev
+
+    from rich.table import Column, Table
+
+    cells: dict[tuple, list[float]] = {}
+    for result in results:
+        label = result["model"]["name"] + (f" ({', '.join(result['setting']['label'])})"
+                                           if result["setting"]["label"] else "")
+        metric = result["task"]["metric"]
+        cells.setdefault((label, result["task"]["name"], metric), []).append(100 * result["metrics"]["test"][metric])
+    table = Table(Column("model (setting)", overflow="fold"), "task", "test", "seeds", expand=False)
+    for (label, task, metric), scores in sorted(cells.items()):
+        spread = f" ± {stdev(scores):.2f}" if len(scores) > 1 else ""
+        table.add_row(label, task, f"{metric} {mean(scores):.2f}{spread}", str(len(scores)))
+    console.print(table)
 
 
