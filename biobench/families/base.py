@@ -5,6 +5,9 @@ satisfies ``Family`` below. The data path through it:
 
     records (its ``record_type``) -> featurize -> Trainer (its head, its collator)
     -> reduce_logits -> decode -> score / prediction_rows -> paired_statistics (compare)
+
+and beside every score, the family's trivial predictor (``trivial_predictions``)
+fitted on the training split, and whether the model's answers ``collapsed``.
 """
 
 from __future__ import annotations
@@ -79,6 +82,18 @@ class Features:
     origins: list[Any] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Trivial:
+    """A family's trivial predictor fitted on a training split, and its answers: what a model must beat."""
+
+    predictor: str
+    """In words, e.g. ``majority class 'yes'``."""
+    prediction: Any
+    """The one answer it gives every record (NER: the tag of every word), so a prediction file can be rescored."""
+    predictions: list[Any]
+    """Its prediction for each record asked, in the shape ``decode`` gives."""
+
+
 class Family(Protocol):
     """A task family: how records become model inputs, which head reads them, how outputs are scored."""
 
@@ -126,4 +141,12 @@ class Family(Protocol):
         """Per prediction row, an array whose column sums determine the main metric (for paired tests)."""
 
     def main_from_statistics(self, totals):
-        """The main metric from summed statistics; works on stacked totals (``totals[..., k]``) too."""
+        """The family's default main metric (``metrics[0]``) from summed statistics; works on stacked totals
+        (``totals[..., k]``) too."""
+
+    def trivial_predictions(self, train_records: list[dict], records: list[dict]) -> Trivial:
+        """The family's trivial predictor fitted on ``train_records`` (majority class, all ``O``, training
+        mean, ...), applied to ``records``: the baseline a fine-tuned model has to beat."""
+
+    def collapsed(self, predictions: list[Any]) -> bool:
+        """Whether ``predictions`` carry no information: one answer for every record (NER: no entity)."""

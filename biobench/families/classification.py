@@ -5,10 +5,12 @@ with macro F1 and example-based F1 beside it.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 
 from biobench.families.sequence import SequenceFamily
-from biobench.families.base import Metric, check_declared_labels
+from biobench.families.base import Metric, Trivial, check_declared_labels
 from biobench.records import DocumentRecord
 
 
@@ -59,6 +61,19 @@ class DocumentClassificationFamily(SequenceFamily):
         from biobench.metrics import f1_from_counts
 
         return f1_from_counts(totals)
+
+    def trivial_predictions(self, train_records: list[DocumentRecord], records: list[DocumentRecord]) -> Trivial:
+        """One label set for every document: the most frequent non-empty set of the training split, or the
+        empty set, whichever scores the higher micro F1 on the training split (a tie keeps the empty set)."""
+        sets = Counter(tuple(sorted(record["labels"])) for record in train_records if record["labels"])
+        chosen: list[str] = []
+        if sets:  # else no document has a label: the empty set is the only candidate
+            frequent = list(min(sets, key=lambda labels: (-sets[labels], labels)))
+            main = self.metrics[0].name
+            trained = [self.score(train_records, [labels] * len(train_records))[main] for labels in ([], frequent)]
+            chosen = frequent if trained[1] > trained[0] else []
+        words = f"most frequent label set {chosen}" if chosen else "the empty label set"
+        return Trivial(words, chosen, [list(chosen) for _ in records])
 
 
 CLASSIFICATION = DocumentClassificationFamily()

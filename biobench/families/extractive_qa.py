@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from biobench.families.base import Features, Metric
+from biobench.families.base import Features, Metric, Trivial
 from biobench.records import SpanQuestionRecord
 
 MODEL_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -106,6 +106,14 @@ class ExtractiveQaFamily:
 
     def main_from_statistics(self, totals: np.ndarray) -> np.ndarray:
         return totals[..., 0] / np.maximum(totals[..., 1], 1)
+
+    def trivial_predictions(self, train_records: list[SpanQuestionRecord], records) -> Trivial:
+        """The empty answer to every question."""
+        return Trivial("the empty answer", "", [""] * len(records))
+
+    def collapsed(self, predictions: list[str]) -> bool:
+        """One answer (usually the empty one) to every question."""
+        return len(set(predictions)) <= 1
 
 
 def _short_questions(questions: list[str], tokenizer, limit: int) -> list[str]:

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from biobench.families.base import Features, Metric, check_declared_labels, classification_head_options
+from biobench.families.base import Features, Metric, Trivial, check_declared_labels, classification_head_options
 from biobench.records import NerRecord
 
 IGNORE = -100
@@ -117,6 +117,17 @@ class NerFamily:
             {"id": record["id"], "tokens": record["tokens"], "gold": record["tags"], "predicted": predicted}
             for record, predicted in zip(records, predictions)
         ]
+
+    def trivial_predictions(self, train_records: list[NerRecord], records: list[NerRecord]) -> Trivial:
+        """Every word ``O``: no entity (what a tagger that learnt nothing but the commonest tag predicts)."""
+        return Trivial("every word O", "O", [["O"] * len(record["tokens"]) for record in records])
+
+    def collapsed(self, predictions: list[list[str]]) -> bool:
+        """No entity predicted (all ``O``, or ``I-`` tags that start none), or one tag for every word."""
+        from seqeval.scheme import IOB2, Entities
+
+        tags = {tag for predicted in predictions for tag in predicted}
+        return len(tags) <= 1 or not any(Entities(predictions, IOB2).entities)
 
 
 def _pieces_per_word(word_ids: list[int | None], n_words: int) -> list[int]:

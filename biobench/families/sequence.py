@@ -8,12 +8,14 @@ A subclass says which text(s) of a record go in (``texts``), what the target is
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
+from collections import Counter
 from typing import Any
 
 import numpy as np
 
-from biobench.families.base import Features, check_declared_labels, classification_head_options
+from biobench.families.base import Features, Trivial, check_declared_labels, classification_head_options
 
 
 class SequenceFamily(ABC):
@@ -82,3 +84,13 @@ class SequenceFamily(ABC):
 
     def main_from_statistics(self, totals: np.ndarray) -> np.ndarray:
         return totals[..., 0] / np.maximum(totals[..., 1], 1)
+
+    def trivial_predictions(self, train_records: list[dict], records: list[dict]) -> Trivial:
+        """The majority class of the training split (a tie goes to the label first in sorted order)."""
+        counts = Counter(self.gold(record) for record in train_records)
+        label = min(counts, key=lambda label: (-counts[label], label))
+        return Trivial(f"majority class {label!r}", label, [label] * len(records))
+
+    def collapsed(self, predictions: list[Any]) -> bool:
+        """One answer (class, label set, value) for every record."""
+        return len({json.dumps(prediction, sort_keys=True) for prediction in predictions}) <= 1
