@@ -65,6 +65,7 @@ def test_card_sources_starting_with_dot_are_relative_to_the_card(tmp_path):
     (tmp_path / "student.yaml").write_text("name: student\nkind: minialbert\nsource: ./student\n")
     card = load_cards(tmp_path)["student"]
     assert card.location() == str((tmp_path / "student").resolve())
+    assert card.source == "./student"  # recorded as declared: the same identity in every checkout
 
 
 def test_export_keeps_the_encoder_in_half_precision_and_reloads_in_float32(tmp_path, tiny_bert):

@@ -13,7 +13,7 @@ import json
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, PrivateAttr, field_validator
 
 from biobench.errors import BiobenchError, UnknownNameError
 from biobench.registry import MODEL_KINDS
@@ -46,15 +46,20 @@ class ModelCard(BaseModel):
             raise ValueError(str(UnknownNameError("model kind", value, MODEL_KINDS.names())))
         return value
 
+    _folder: Path | None = PrivateAttr(default=None)  # the card file's folder: ``./`` sources are relative to it
+
     def location(self) -> str:
         """Where ``from_pretrained`` should look: a path or a Hub id."""
-        return resolve_source(self.source)
+        return resolve_source(self.source, self._folder)
 
     def tokenizer_location(self) -> str:
-        return resolve_source(self.tokenizer) if self.tokenizer else self.location()
+        return resolve_source(self.tokenizer, self._folder) if self.tokenizer else self.location()
 
 
-def resolve_source(source: str) -> str:
+def resolve_source(source: str, folder: Path | None = None) -> str:
+    """A card's source as a path or Hub id: ``./x`` against the card's folder, ``package:`` inside a package."""
+    if source.startswith("./") and folder is not None:
+        return str((folder / source).resolve())
     if not source.startswith("package:"):
         return source
     module, _, inner = source[len("package:") :].partition("/")
@@ -67,21 +72,12 @@ def resolve_source(source: str) -> str:
 def load_cards(folder: Path) -> dict[str, ModelCard]:
     cards = {}
     for path in sorted(folder.glob("*.yaml")):
-        card = _relative_to(load_yaml_spec(path, ModelCard), path.parent)
+        card = load_yaml_spec(path, ModelCard)
+        card._folder = path.parent  # sources stay as declared (results name them so on every machine)
         if card.name in cards:
             raise BiobenchError(f"{path}: model card {card.name!r} is defined twice")
         cards[card.name] = card
     return cards
-
-
-def _relative_to(card: ModelCard, folder: Path) -> ModelCard:
-    """The card with ``./``-relative sources made absolute against ``folder``."""
-    paths = {
-        field: str((folder / value).resolve())
-        for field, value in (("source", card.source), ("tokenizer", card.tokenizer))
-        if value and value.startswith("./")
-    }
-    return card.model_copy(update=paths)
 
 
 def resolve_model(reference: str, cards: dict[str, ModelCard]) -> ModelCard:
