@@ -14,7 +14,7 @@ from pathlib import Path
 from biobench.distributed import is_main_process
 from biobench.errors import BiobenchError
 from biobench.models.cards import ModelCard
-from biobench.models.variant import Variant
+from biobench.models.variant import Variant, default_head
 from biobench.plugin import Task
 from biobench.progress import Progress, Silent
 from biobench.results import Result, ResultStore, new_result
@@ -31,6 +31,7 @@ class Overrides:
     batch_size: int | None = None
     max_length: int | None = None
     max_train_examples: int | None = None
+    max_eval_examples: int | None = None  # None: the task's validation_subset; 0: the whole validation split
     variant: Variant = Variant()
 
     def __post_init__(self):
@@ -42,6 +43,9 @@ class Overrides:
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or value < 1):
                 raise BiobenchError(f"--{name.replace('_', '-')} {value}: must be a whole number of at least 1")
+        value = self.max_eval_examples
+        if value is not None and (not isinstance(value, int) or value < 0):
+            raise BiobenchError(f"--max-eval-examples {value}: must be a whole number (0: the whole validation split)")
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0
     for card in cards:
         for task in tasks:
             resolved = variant.resolved(card, task.family)
-            defaults = task_defaults(task, resolved)
+            defaults = task_defaults(task, resolved, _auto_head(card, task.family))
             length = overrides.max_length or defaults["max_length"]
             if positions[card.name] and length > positions[card.name]:
                 raise BiobenchError(f"--max-length {length}: model {card.name!r} reads at most "
@@ -97,10 +101,11 @@ def estimated_bytes(runs: list[PlannedRun]) -> int:
     return files + checkpoints
 
 
-def task_defaults(task: Task, variant: Variant) -> dict:
-    """The task's hyperparameters for ``variant`` (its learning rate for the tuning mode): what a label compares to."""
+def task_defaults(task: Task, variant: Variant, head: str | None = None) -> dict:
+    """What a label compares to: the task's hyperparameters for ``variant`` (its learning rate for the tuning
+    mode), its validation subset, and ``head``, the sentence-level head ``auto`` picks for the model."""
     hyperparameters = task.spec.hyperparameters
-    return {
+    defaults = {
         "epochs": hyperparameters.epochs,
         "lr": variant.default_lr(hyperparameters.lr),
         "batch_size": hyperparameters.batch_size,
@@ -109,6 +114,19 @@ def task_defaults(task: Task, variant: Variant) -> dict:
         "warmup_ratio": hyperparameters.warmup_ratio,
         "weight_decay": hyperparameters.weight_decay,
     }
+    if task.spec.validation_subset:
+        defaults["max_eval_examples"] = task.spec.validation_subset
+    if head is not None:
+        defaults["pooling"] = head
+    return defaults
+
+
+def _auto_head(card: ModelCard, family) -> str | None:
+    """The head ``auto`` picks; the family's own where the model's files cannot be read (offline, a head chosen)."""
+    try:
+        return default_head(card, family)
+    except BiobenchError:
+        return family.heads[0]
 
 
 def _training_config(task: Task, seed: int, overrides: Overrides, variant: Variant) -> TrainingConfig:
@@ -116,10 +134,12 @@ def _training_config(task: Task, seed: int, overrides: Overrides, variant: Varia
     chosen = {name: getattr(overrides, name) for name in ("epochs", "lr", "batch_size", "max_length")}
     values = task_defaults(task, variant) | {name: value for name, value in chosen.items() if value is not None}
     values |= {"epochs": float(values["epochs"]), "lr": float(values["lr"])}  # 3 and 3.0 are one setting
+    subset = values.pop("max_eval_examples", None)
     return TrainingConfig(
         seed=seed,
         **values,
         max_train_examples=overrides.max_train_examples,
+        max_eval_examples=(subset if overrides.max_eval_examples is None else overrides.max_eval_examples) or None,
         variant=variant,
     )
 
@@ -145,6 +165,7 @@ def execute(
             "data_sha256": task.data_sha256,
             "metric": task.metric.main,
             "metric_version": task.family.metric_version,
+            "reference_scores": [reference.model_dump() for reference in task.spec.reference_scores],
         },
         seed=run.seed,
         hyperparameters=run.config.as_dict(),
@@ -152,6 +173,8 @@ def execute(
         defaults=run.defaults,
         metrics={"main": task.metric.main, "validation": outcome.validation, "test": outcome.test,
                  "best_epoch": outcome.best_epoch, "labels": outcome.labels},
+        baseline=outcome.baseline,
+        collapsed=outcome.collapsed,
         timings=outcome.timings,
         throughput=outcome.throughput,
         peak_memory_mb=outcome.peak_memory_mb,

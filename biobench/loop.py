@@ -1,7 +1,12 @@
 """The one fine-tune/evaluate loop, on transformers' Trainer, for every family.
 
 plugin -> records -> features (family) -> Trainer (length-grouped batches,
-dynamic padding, best epoch chosen on validation) -> test scored once.
+dynamic padding, best epoch chosen on validation) -> test scored once, beside
+the family's trivial baseline on the same test records.
+
+The epoch is chosen on the whole validation split, or on a fixed random subset
+of it (``max_eval_examples``, the same for every seed) where validation is large;
+the test split is always scored in full.
 
 Under ``torchrun`` or ``accelerate launch`` the Trainer trains data-parallel;
 evaluation stays in dataset order, and accelerate's gathering drops the
@@ -20,6 +25,7 @@ from pathlib import Path
 
 import torch
 
+from biobench.baseline import BaselineInfo, trivial_baseline
 from biobench.errors import DataError
 from biobench.families.base import Features
 from biobench.feature_cache import cached_features, feature_key
@@ -56,12 +62,15 @@ class RunOutcome:
     throughput: dict[str, float]
     peak_memory_mb: float
     best_epoch: float | None
+    baseline: BaselineInfo
+    collapsed: bool  # the model's test predictions carry no information (``Family.collapsed``)
 
 
 def prepare(task: Task, card: ModelCard, config: TrainingConfig, progress: Progress = Silent()) -> Prepared:
     """Read every split, fix the label set, tokenise (through the feature cache)."""
     records = {split: task.records(split) for split in SPLITS}
     records["train"] = _subsample(records["train"], config.max_train_examples)
+    records["validation"] = _subsample(records["validation"], config.max_eval_examples)
     labels = _label_names(task, records)
     tokenizer = load_tokenizer(card)
     features = {split: _featurize(task, records[split], tokenizer, config, labels, split, progress) for split in SPLITS}
@@ -91,11 +100,12 @@ def fine_tune_and_evaluate(
         validation = kept or score(trainer, task, data, "validation")[0]
         test, test_seconds, test_predictions = score(trainer, task, data, "test")
     optimisation = training - trainer.seconds["validation"] - trainer.seconds["checkpoint"]
+    rows = task.family.prediction_rows(data.records["test"], test_predictions)
     return RunOutcome(
         labels=data.labels,
         validation=validation,
         test=test,
-        predictions=task.family.prediction_rows(data.records["test"], test_predictions),
+        predictions=rows,
         parameters=count_parameters(model),
         timings={
             "train_seconds": round(optimisation, 3),
@@ -110,6 +120,9 @@ def fine_tune_and_evaluate(
         },
         peak_memory_mb=_peak_memory_mb(),
         best_epoch=_best_epoch(trainer),
+        baseline=trivial_baseline(task.family, task.metric.main, data.records["train"], data.records["test"], rows,
+                                  test),
+        collapsed=task.family.collapsed(test_predictions),
     )
 
 
@@ -131,8 +144,9 @@ def _label_names(task: Task, records: dict[str, list[dict]]) -> list[str]:
 def _featurize(task, records, tokenizer, config, labels, split, progress) -> Features:
     """The split's features, from the on-disk cache when the same inputs made them before."""
     key = feature_key(tokenizer, task, split, labels, config.max_length)
-    if config.max_train_examples and split == "train":
-        key += f"-subset{config.max_train_examples}"
+    subset = {"train": config.max_train_examples, "validation": config.max_eval_examples}.get(split)
+    if subset:
+        key += f"-subset{subset}"
     progress.start(f"tokenising {task.name}/{split}", None)
     features = cached_features(
         key,

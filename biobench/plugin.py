@@ -61,6 +61,18 @@ class SplitDerivation(Strict):
         return value
 
 
+class ReferenceScore(Strict):
+    """A published score on the task, shown beside the leaderboard's (and copied into each result)."""
+
+    model: str  # as the paper names it, e.g. "PubMedBERT (uncased, abstracts)"
+    metric: str  # the metric of ours it is compared with (a metric the family computes)
+    score: float = Field(ge=-1, le=1)  # on the scale results use: a paper's 84.52 is 0.8452
+    source: str  # the citation: paper, table, row
+    split_matches: bool  # the paper's test examples are this task's test split
+    metric_matches: bool  # the paper computes the metric as this task's family does
+    note: str = ""  # what differs, and anything a reader needs to compare fairly
+
+
 class TaskSpec(Strict):
     """The fields of ``task.yaml``."""
 
@@ -78,6 +90,8 @@ class TaskSpec(Strict):
     format_options: dict[str, Any] = {}
     max_length: int = Field(default=128, ge=16, le=4096)
     hyperparameters: Hyperparameters = Hyperparameters()
+    validation_subset: int | None = Field(default=None, ge=1)  # choose the epoch on this many validation records
+    reference_scores: list[ReferenceScore] = []
     citation: str = ""
     license: str = ""
     source: str = ""
@@ -98,8 +112,14 @@ class TaskSpec(Strict):
 
     @model_validator(mode="after")
     def _metric_is_the_family_s(self) -> "TaskSpec":
+        metrics = FAMILIES.get(self.family).metrics
         if self.metric is not None:
-            check_metric_spec(self.metric, FAMILIES.get(self.family).metrics, self.family)
+            check_metric_spec(self.metric, metrics, self.family)
+        for reference in self.reference_scores:
+            try:
+                check_metric_spec(MetricSpec(main=reference.metric), metrics, self.family)
+            except ValueError as error:
+                raise ValueError(f"reference_scores ({reference.model}): {error}") from None
         return self
 
     @model_validator(mode="after")

@@ -8,6 +8,7 @@ Schema 2, as typed dicts below:
      "variant": {"tuning", "recursions", "head", "precision"},
      "setting": {"id": str, "label": [str, ...], "defaults": {...}},
      "metrics": {"validation": {...}, "test": {...}, "main": str, "best_epoch": float, "labels": [...]},
+     "baseline": BaselineInfo, "collapsed": bool,
      "timings": {"train_seconds", "validation_seconds", "checkpoint_seconds", "test_seconds", "total_seconds"},
      "throughput": {"train_examples_per_second", "test_examples_per_second"},
      "peak_memory_mb": float, "hardware": {...}, "packages": {...},
@@ -15,9 +16,26 @@ Schema 2, as typed dicts below:
 
 ``config_hash`` identifies the run (setting and seed), ``setting.id`` the
 setting alone; ``setting.label`` says in words how the setting differs from
-the task's defaults (``setting.defaults``). Since schema 2, ``train_seconds``
-is optimisation alone: the per-epoch validation passes and checkpoint saves
-are timed apart.
+the task's defaults (``setting.defaults``: the task's hyperparameters, its
+``max_eval_examples`` and the head, ``pooling``, that ``auto`` picks for the
+model). Since schema 2, ``train_seconds`` is optimisation alone: the per-epoch
+validation passes and checkpoint saves are timed apart. ``metrics.validation``
+is scored on the validation records the epoch was chosen on
+(``hyperparameters.max_eval_examples`` of them, when set); the test split is
+always scored in full.
+
+Added to schema 2 without a new version (readers must allow them to be absent,
+as in files written before): ``baseline``, the family's trivial predictor
+fitted on the training split and scored on the same test records
+(``biobench.baseline``: its words, its one ``prediction``, its ``test``
+metrics, the ``p_value`` of a paired permutation test of the model against it,
+and whether the model is ``above`` it); ``collapsed``, whether the model's
+test predictions are all alike (one class, no entity, one value, all empty);
+and ``task.reference_scores``, the published scores of the task's
+``task.yaml`` (``biobench.plugin.ReferenceScore``) at the time of the run.
+The baseline's predictions can be rebuilt from the prediction rows: each
+row's ``predicted`` replaced by ``baseline.prediction`` (NER: that tag for
+every word of ``tokens``).
 
 Schema 1 (before settings were recorded) is read too: its setting is
 recomputed from the recorded model, task and hyperparameters, its label from
@@ -37,8 +55,9 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, TypedDict
+from typing import Any, Iterable, Iterator, NotRequired, TypedDict
 
+from biobench.baseline import BaselineInfo
 from biobench.distributed import is_main_process
 from biobench.errors import DataError
 from biobench.files import write_atomic
@@ -64,6 +83,7 @@ class TaskInfo(TypedDict):
     data_sha256: str
     metric: str
     metric_version: str
+    reference_scores: NotRequired[list[dict[str, Any]]]  # ReferenceScore fields (model, metric, score, ...)
 
 
 class SettingInfo(TypedDict):
@@ -82,6 +102,8 @@ class Result(TypedDict):
     variant: dict[str, Any]
     setting: SettingInfo
     metrics: dict[str, Any]
+    baseline: NotRequired[BaselineInfo]
+    collapsed: NotRequired[bool]
     timings: dict[str, float]
     throughput: dict[str, float]
     peak_memory_mb: float

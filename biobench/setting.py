@@ -2,11 +2,13 @@
 
 The setting is the model (name, kind, source, revision), the task (name,
 version, data digest, fold) and the training configuration (every
-hyperparameter, the training budget and the variant: tuning, depth, head,
-precision). Results of one setting over several seeds form one leaderboard
-cell; results of different settings never mix. Its ``label`` says in words
-how it differs from the task's defaults (``2,000 train examples``, ``lr 1e-3``,
-``adapters``). No torch here: the leaderboard reads settings from result files.
+hyperparameter, the training budget, the validation subset the epoch is chosen
+on, and the variant: tuning, depth, head, precision). Results of one setting
+over several seeds form one leaderboard cell; results of different settings
+never mix. Its ``label`` says in words how it differs from the task's defaults
+(``2,000 train examples``, ``lr 1e-3``, ``adapters``); the head a model and
+family call for by default (``auto``) is no difference, so it is not named.
+No torch here: the leaderboard reads settings from result files.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class TrainingConfig:
     warmup_ratio: float = 0.0
     weight_decay: float = 0.0
     max_train_examples: int | None = None
+    max_eval_examples: int | None = None  # choose the epoch on a fixed subset of validation (None: all of it)
     variant: Variant = field(default_factory=lambda: Variant(head=None, precision="fp32"))
 
     @property
@@ -41,9 +44,12 @@ class TrainingConfig:
         return self.variant.precision
 
     def as_dict(self) -> dict[str, Any]:
-        """The hyperparameters as results record them (the variant's fields inline, as before variants existed)."""
+        """The hyperparameters as results record them (the variant's fields inline, as before variants existed;
+        ``max_eval_examples`` only when set, so results of runs validated in full keep their hash)."""
         fields = asdict(self)
         del fields["variant"]
+        if fields["max_eval_examples"] is None:
+            del fields["max_eval_examples"]
         return fields | self.variant.identity()
 
 
@@ -77,15 +83,20 @@ def setting_id(identity: dict) -> str:
 def setting_label(hyperparameters: dict[str, Any], defaults: dict[str, Any] | None) -> list[str]:
     """How a setting differs from the task's defaults, in words; the variant's marks first.
 
-    ``defaults`` are the task's hyperparameters for this variant (``None``: not
-    recorded, as in result files of schema 1; then only what is visible without them).
+    ``defaults`` are the task's hyperparameters for this variant, with ``pooling``
+    the head ``auto`` picks for the model and family (``None``: not recorded, as
+    in result files of schema 1; then only what is visible without them, and a
+    head other than ``[CLS]`` is named, as it was chosen then).
     """
     variant = Variant.from_hyperparameters(hyperparameters)
-    words = variant.marks()
+    words = variant.marks(default_head=(defaults or {}).get("pooling", "cls"))
     if hyperparameters.get("precision", "fp32") != "fp32":
         words.append(hyperparameters["precision"])
     if hyperparameters.get("max_train_examples"):
         words.append(f"{hyperparameters['max_train_examples']:,} train examples")
+    evaluated, default_evaluated = hyperparameters.get("max_eval_examples"), (defaults or {}).get("max_eval_examples")
+    if evaluated != default_evaluated:
+        words.append(f"{evaluated:,} validation examples" if evaluated else "all validation examples")
     for key, name in WORDS.items():
         if defaults is not None and key in defaults and hyperparameters.get(key) != defaults[key]:
             words.append(f"{name} {_short(hyperparameters.get(key))}")

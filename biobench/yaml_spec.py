@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import typing
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -76,8 +77,12 @@ def _located(error: ValidationError, model: type[BaseModel], path: Path, text: s
 
 def _field_names(model: type[BaseModel], parents: tuple) -> list[str]:
     for part in parents:
+        if isinstance(part, int):  # an item of a list of models
+            continue
         annotation = model.model_fields.get(str(part))
         target = getattr(annotation, "annotation", None) if annotation else None
+        if typing.get_origin(target) is list:
+            target = typing.get_args(target)[0]
         if not (isinstance(target, type) and issubclass(target, BaseModel)):
             return []
         model = target

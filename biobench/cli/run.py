@@ -11,7 +11,7 @@ import typer
 
 from biobench.benchmark import Overrides
 from biobench.cli.app import Peft, Pooling, Precision, SuitesDirs, TasksDirs, Tracker, app
-from biobench.cli.console import console, user_errors
+from biobench.cli.console import console, user_errors, warn
 from biobench.distributed import is_main_process, world_size
 from biobench.errors import BiobenchError
 from biobench.tracking import Tracking
@@ -44,6 +44,10 @@ def run(
     )] = None,
     max_train_examples: Annotated[Optional[int], typer.Option(
         help="Train on a fixed random subset of this size (the same for every seed).",
+    )] = None,
+    max_eval_examples: Annotated[Optional[int], typer.Option(
+        help="Choose the epoch on a fixed random subset of the validation split of this size (the same for every "
+        "seed; 0: all of it). Default: the task's validation_subset, else all. The test split is scored in full.",
     )] = None,
     precision: Annotated[Precision, typer.Option(
         help="Autocast precision; fp16 for GPUs without bf16. auto: bf16 where it is faster (a bf16 GPU, a CPU with "
@@ -113,8 +117,8 @@ def run(
             leaderboard=leaderboard or output / "leaderboard.md", work_dir=work_dir,
             trust_remote_code=trust_remote_code, tracking=Tracking(_value(report_to), run_name, output),
             shard=_parse_shard(shard), overrides=_overrides(
-                epochs, lr, batch_size, max_length, max_train_examples, _value(precision), adapter_tuning,
-                _value(peft), recursions, _value(pooling)),
+                epochs, lr, batch_size, max_length, max_train_examples, max_eval_examples, _value(precision),
+                adapter_tuning, _value(peft), recursions, _value(pooling)),
         )
         execute_request(request)
 
@@ -139,8 +143,8 @@ class RunRequest:
     overrides: Overrides
 
 
-def _overrides(epochs, lr, batch_size, max_length, max_train_examples, precision, adapter_tuning, peft, recursions,
-               pooling):
+def _overrides(epochs, lr, batch_size, max_length, max_train_examples, max_eval_examples, precision, adapter_tuning,
+               peft, recursions, pooling):
     from biobench.models.variant import Variant
 
     if peft not in (None, "lora"):
@@ -150,7 +154,7 @@ def _overrides(epochs, lr, batch_size, max_length, max_train_examples, precision
     variant = Variant(tuning="adapters" if adapter_tuning else (peft or "full"), recursions=recursions,
                       head=pooling, precision=precision)
     return Overrides(epochs=epochs, lr=lr, batch_size=batch_size, max_length=max_length,
-                     max_train_examples=max_train_examples, variant=variant)
+                     max_train_examples=max_train_examples, max_eval_examples=max_eval_examples, variant=variant)
 
 
 def execute_request(request: RunRequest) -> None:
@@ -231,11 +235,17 @@ def _run_matrix(cards, tasks, request: RunRequest) -> None:
                     continue
                 console.print(f"{label}")
                 result = execute(planned, store, progress, request.tracking)
-            main = result["metrics"]["main"]
-            console.print(
-                f"{label}: test {main} {result['metrics']['test'][main]:.4f} "
-                f"in {result['timings']['total_seconds']:.0f} s -> {planned.path}"
-            )
+            console.print(f"{label}: {_scored(result)} in {result['timings']['total_seconds']:.0f} s -> {planned.path}")
+            if result["collapsed"]:
+                warn(f"{label}: collapsed: the model gives every test example the same answer (NER: no entity); "
+                     f"the trivial baseline is {result['baseline']['predictor']}")
+
+
+def _scored(result: dict) -> str:
+    """``test f1 0.8123 (baseline 0.0000, p 0.0001)``: the main test score beside the trivial baseline's."""
+    main, baseline = result["metrics"]["main"], result["baseline"]
+    p_value = "" if baseline["p_value"] is None else f", p {baseline['p_value']:.4f}"
+    return f"test {main} {result['metrics']['test'][main]:.4f} (baseline {baseline['test'][main]:.4f}{p_value})"
 
 
 def _write_leaderboard(results_dir: Path, target: Path) -> None:

@@ -49,21 +49,11 @@ class Variant:
         """This variant for one model and family: ``auto`` head and precision made concrete.
 
         The head: ``None`` where the family has a single head; else the one asked
-        for, or, for ``auto``, the pooling the model declares when the family
-        offers it (a sentence-transformers model pooled by the mean), else the
-        family's first head.
+        for, or, for ``auto``, ``default_head``.
         """
         from biobench.hardware import resolve_precision
-        from biobench.registry import MODEL_KINDS
 
-        heads = getattr(family, "heads", ())
-        if not heads:
-            head = None
-        elif self.head == "auto":
-            declared = MODEL_KINDS.get(card.kind).declared_pooling(card)
-            head = declared if declared in heads else heads[0]
-        else:
-            head = self.head
+        head = self.head if self.head != "auto" and getattr(family, "heads", ()) else default_head(card, family)
         return replace(self, head=head, precision=resolve_precision(self.precision))
 
     def default_lr(self, task_lr: float) -> float:
@@ -77,12 +67,16 @@ class Variant:
             fields["pooling"] = self.head
         return fields
 
-    def marks(self) -> list[str]:
-        """How the run differs from full fine-tuning of the whole model with the [CLS] head, in words."""
+    def marks(self, default_head: str | None = "cls") -> list[str]:
+        """How the run differs from full fine-tuning of the whole model with its default head, in words.
+
+        The head is named only where it differs from ``default_head``, the one
+        ``auto`` picks for the model and family: a head chosen explicitly.
+        """
         marks = [self.tuning] if self.tuning != "full" else []
         if self.recursions:
             marks.append(f"{self.recursions} recursions")
-        if self.head not in (None, "cls"):
+        if self.head is not None and self.head != (default_head or "cls"):
             marks.append(f"{self.head} pooling")
         return marks
 
@@ -99,6 +93,19 @@ class Variant:
             head=hyperparameters.get("pooling") or "cls",
             precision=hyperparameters.get("precision", "fp32"),
         )
+
+
+def default_head(card, family) -> str | None:
+    """The head ``auto`` picks: ``None`` where the family has a single head; else the pooling the model
+    declares when the family offers it (a sentence-transformers model pooled by the mean), else the
+    family's first head."""
+    from biobench.registry import MODEL_KINDS
+
+    heads = getattr(family, "heads", ())
+    if not heads:
+        return None
+    declared = MODEL_KINDS.get(card.kind).declared_pooling(card)
+    return declared if declared in heads else heads[0]
 
 
 def _check_choice(option: str, value, choices: tuple) -> None:
