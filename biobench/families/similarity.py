@@ -63,7 +63,7 @@ class SimilarityFamily(SequenceFamily):
     def trivial_predictions(self, train_records: list[SimilarityRecord], records: list[SimilarityRecord]) -> Trivial:
         """The training split's mean score for every pair (its Pearson correlation is 0 by convention)."""
         mean = round(float(np.mean([record[SCORE] for record in train_records])), 6)
-        return Trivial(f"training mean {mean:g}", mean, [mean] * len(records))
+        return Trivial(f"training mean {mean:.3g}", mean, [mean] * len(records))
 
 
 def _spread(n, total, squares):
