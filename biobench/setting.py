@@ -89,7 +89,7 @@ def setting_label(hyperparameters: dict[str, Any], defaults: dict[str, Any] | No
     head other than ``[CLS]`` is named, as it was chosen then).
     """
     variant = Variant.from_hyperparameters(hyperparameters)
-    words = variant.marks(default_head=(defaults or {}).get("pooling", "cls"))
+    words = variant.marks((defaults or {}).get("pooling", "cls"))
     if hyperparameters.get("precision", "fp32") != "fp32":
         words.append(hyperparameters["precision"])
     if hyperparameters.get("max_train_examples"):

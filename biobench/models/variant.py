@@ -53,7 +53,8 @@ class Variant:
         """
         from biobench.hardware import resolve_precision
 
-        head = self.head if self.head != "auto" and getattr(family, "heads", ()) else default_head(card, family)
+        chosen = self.head != "auto" and getattr(family, "heads", ())
+        head = self.head if chosen else default_head(card, family)
         return replace(self, head=head, precision=resolve_precision(self.precision))
 
     def default_lr(self, task_lr: float) -> float:
@@ -67,16 +68,16 @@ class Variant:
             fields["pooling"] = self.head
         return fields
 
-    def marks(self, default_head: str | None = "cls") -> list[str]:
+    def marks(self, default: str | None = "cls") -> list[str]:
         """How the run differs from full fine-tuning of the whole model with its default head, in words.
 
-        The head is named only where it differs from ``default_head``, the one
-        ``auto`` picks for the model and family: a head chosen explicitly.
+        The head is named only where it differs from ``default``, the head
+        ``auto`` picks for the model and family (``default_head``): a head chosen.
         """
         marks = [self.tuning] if self.tuning != "full" else []
         if self.recursions:
             marks.append(f"{self.recursions} recursions")
-        if self.head is not None and self.head != (default_head or "cls"):
+        if self.head is not None and self.head != (default or "cls"):
             marks.append(f"{self.head} pooling")
         return marks
 
