@@ -161,6 +161,7 @@ def execute_request(request: RunRequest) -> None:
     from biobench.catalog import load_task, model_cards
     from biobench.cli.tasks import warn_broken_packages
     from biobench.models.cards import resolve_model
+    from biobench.models.source import fetch
     from biobench.suites import get_suite
     from biobench.validation import validate_task
 
@@ -170,6 +171,8 @@ def execute_request(request: RunRequest) -> None:
     cards = [resolve_model(name, cards_by_name) for name in (request.models or chosen.models)]
     if request.trust_remote_code:
         cards = [card.model_copy(update={"trust_remote_code": True}) for card in cards]
+    for card in cards:  # before the run's own progress bars: the Hub's download bars, if anything is missing
+        fetch(card)
     tasks = [
         one for name in (request.tasks or chosen.tasks)
         for one in load_task(name, request.tasks_dirs).with_folds(request.folds)

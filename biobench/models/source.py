@@ -57,6 +57,22 @@ def weights_bytes(card: ModelCard) -> int:
     return 4 * elements
 
 
+def fetch(card: ModelCard) -> None:
+    """Download a Hub model's files into the local cache (huggingface_hub shows its progress bars), so a run
+    that starts with a network never stops halfway for one; nothing to do for a local folder or offline."""
+    from huggingface_hub import constants, snapshot_download
+
+    if Path(card.location()).is_dir() or constants.HF_HUB_OFFLINE or not _hub_answers(constants.ENDPOINT):
+        return
+    files = ["*.json", "*.txt", "*.model", "*.safetensors"]
+    try:
+        folder = Path(snapshot_download(card.location(), revision=card.revision, allow_patterns=files))
+        if not any(folder.glob("*.safetensors")):  # an older checkpoint: its pickled weights, read tensors-only
+            snapshot_download(card.location(), revision=card.revision, allow_patterns=["*.bin"])
+    except Exception as error:  # unknown or gated repository, a network that fails midway
+        raise BiobenchError(f"model {card.name!r}: cannot download it from the Hub ({_reason(error)})") from None
+
+
 def max_positions(config: dict) -> int | None:
     """How many tokens the model can read (its position embeddings), where the config says."""
     return config.get("max_position_embeddings")
