@@ -14,6 +14,8 @@ import numpy as np
 from biobench.errors import BiobenchError, DataError
 from biobench.registry import FAMILIES
 
+_BATCH = 1000  # resamples evaluated at once: bounds memory at about batch x rows x statistics floats
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -46,14 +48,22 @@ def compare(path_a: Path, path_b: Path, resamples: int = 9999, seed: int = 0) ->
     family = FAMILIES.get(result_a["task"]["family"])
     stats_a = family.paired_statistics(rows_a)
     stats_b = family.paired_statistics(_aligned(rows_a, rows_b))
+    # scipy moves the resampled axis of a sample last and adds batch axes where it likes, so a 2-D sample's columns
+    # land in different places for bootstrap and permutation_test. It resamples row numbers instead (B's numbered
+    # after A's), and the statistic looks the rows up: their columns stay last.
+    stats = np.concatenate([stats_a, stats_b])
+    rows_of_a, rows_of_b = np.arange(len(stats_a)), np.arange(len(stats_a), len(stats))
 
-    def difference(a, b, axis=0):
-        return family.main_from_statistics(b.sum(axis=axis)) - family.main_from_statistics(a.sum(axis=axis))
+    def main(rows, axis):
+        return family.main_from_statistics(stats[np.moveaxis(rows, axis, -1)].sum(axis=-2))
 
-    test = permutation_test((stats_a, stats_b), difference, permutation_type="samples", vectorized=True,
-                            n_resamples=resamples, axis=0, random_state=seed)
-    interval = bootstrap((stats_a, stats_b), difference, paired=True, vectorized=True, n_resamples=resamples,
-                         axis=0, random_state=seed, method="percentile").confidence_interval
+    def difference(rows_a, rows_b, axis=-1):
+        return main(rows_b, axis) - main(rows_a, axis)
+
+    test = permutation_test((rows_of_a, rows_of_b), difference, permutation_type="samples", vectorized=True,
+                            n_resamples=resamples, batch=_BATCH, random_state=seed)
+    interval = bootstrap((rows_of_a, rows_of_b), difference, paired=True, vectorized=True, n_resamples=resamples,
+                         batch=_BATCH, random_state=seed, method="percentile").confidence_interval
     return Comparison(
         task=result_a["task"]["name"],
         metric=result_a["task"]["metric"],
