@@ -1,6 +1,7 @@
 """Tokenised features cached on disk, keyed by everything that shapes them:
-the tokenizer (its full serialised definition), the task (name, version, data
-sha256), the split, the label set and ``max_length``.
+the tokenizer (its serialised definition, less the truncation and padding its
+last call left behind), the task (name, version, data sha256), the split, the
+label set and ``max_length``.
 
 The cache lives in ``$BIOBENCH_CACHE`` (default ``~/.cache/biobench``); a
 corrupt or foreign entry is recomputed, never trusted.
@@ -17,7 +18,7 @@ from typing import Callable
 from biobench.families.base import Features
 from biobench.files import write_atomic
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def cache_root() -> Path:
@@ -27,7 +28,7 @@ def cache_root() -> Path:
 def feature_key(tokenizer, task, split: str, labels: list[str], max_length: int) -> str:
     identity = {
         "format": FORMAT_VERSION,
-        "tokenizer": hashlib.sha256(tokenizer.backend_tokenizer.to_str().encode()).hexdigest(),
+        "tokenizer": _tokenizer_hash(tokenizer),
         "tokenizer_class": type(tokenizer).__name__,
         "task": [task.name, task.spec.version, task.spec.format, task.spec.family, task.data_sha256],
         "format_options": task.spec.format_options,
@@ -36,6 +37,15 @@ def feature_key(tokenizer, task, split: str, labels: list[str], max_length: int)
         "max_length": max_length,
     }
     return hashlib.sha256(json.dumps(identity, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+def _tokenizer_hash(tokenizer) -> str:
+    """The tokenizer's definition hashed without the truncation and padding that each call resets (as the
+    ``datasets`` library fingerprints tokenizers), so the same tokenizer keys the same whatever it did last."""
+    definition = json.loads(tokenizer.backend_tokenizer.to_str())
+    definition.pop("truncation", None)
+    definition.pop("padding", None)
+    return hashlib.sha256(json.dumps(definition, sort_keys=True).encode()).hexdigest()
 
 
 def cached_features(key: str, compute: Callable[[], Features]) -> Features:

@@ -33,3 +33,27 @@ def test_a_corrupt_entry_is_recomputed():
     (cache_root()).mkdir(parents=True, exist_ok=True)
     (cache_root() / "broken.json").write_text("{not json")
     assert cached_features("broken", lambda: Features([{"input_ids": [1]}], [[0, [0]]])).inputs == [{"input_ids": [1]}]
+
+
+def test_calling_the_tokenizer_leaves_the_key_alone(tiny_bert):
+    task = load_task("species-800")
+    tokenizer = AutoTokenizer.from_pretrained(tiny_bert)
+    before = feature_key(tokenizer, task, "train", ["O"], 64)
+    tokenizer(["a b c", "a"], truncation=True, max_length=8, padding="max_length", stride=2,
+              return_overflowing_tokens=True)
+    assert feature_key(tokenizer, task, "train", ["O"], 64) == before
+    tokenizer(["a b c"], truncation="only_first", max_length=3, padding="longest")
+    assert feature_key(tokenizer, task, "train", ["O"], 64) == before
+
+
+def test_a_second_seed_reuses_the_first_seeds_features(tiny_bert, ncbi_slice, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from biobench.cli import app
+
+    monkeypatch.setenv("BIOBENCH_CACHE", str(tmp_path / "cache"))
+    result = CliRunner().invoke(app, [str(a) for a in (
+        "run", "--model", tiny_bert, "--task", "ncbi-slice", "--tasks-dir", ncbi_slice.parent,
+        "--output", tmp_path / "results", "--precision", "fp32", "--seed", 1, "--seed", 2)])
+    assert result.exit_code == 0, result.output
+    assert len(list(cache_root().iterdir())) == 3  # train, validation, test
