@@ -1,4 +1,6 @@
 import json
+import os
+import stat
 
 import pytest
 
@@ -39,3 +41,27 @@ def test_store_finds_finished_runs_by_hash_wherever_they_are(tmp_path):
     assert ResultStore(tmp_path).finished("abc")  # a new store reads the folder
     assert json.loads(path.with_suffix(".predictions.jsonl").read_text()) == {"id": "1"}
     assert read_results(tmp_path)[0]["predictions_file"] == "seed-3.predictions.jsonl"
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_write_atomic_gives_the_mode_open_would(tmp_path, umask, mode):
+    previous = os.umask(umask)
+    try:
+        write_atomic(tmp_path / "result.json", "{}")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "result.json").stat().st_mode) == mode
+
+
+def test_write_atomic_reads_the_umask_where_proc_is_missing(tmp_path, monkeypatch):
+    def no_proc(*args, **kwargs):
+        raise OSError("no /proc")
+
+    monkeypatch.setattr("biobench.files.open", no_proc, raising=False)
+    previous = os.umask(0o027)
+    try:
+        write_atomic(tmp_path / "result.json", "{}")
+        assert os.umask(0o027) == 0o027  # left as it was
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "result.json").stat().st_mode) == 0o640
