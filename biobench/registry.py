@@ -57,6 +57,7 @@ FORMATS.register("pubmedqa-json", "biobench.formats.pubmedqa:read_pubmedqa_json"
 FORMATS.register("hoc-zip", "biobench.formats.hoc:read_hoc_zip")
 FORMATS.register("biosses-docx", "biobench.formats.biosses:read_biosses_docx")
 FORMATS.register("squad-json", "biobench.formats.squad_json:read_squad_json")
+FORMATS.register("hf-dataset", "biobench.formats.hf_dataset:read_hf_dataset")
 
 FAMILIES = Registry("family")
 FAMILIES.register("ner", "biobench.families.ner:NER")
