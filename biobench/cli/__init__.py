@@ -10,6 +10,7 @@ from biobench.cli import results  # noqa: F401  isort: skip
 from biobench.cli import models  # noqa: F401  isort: skip
 from biobench.cli import tasks  # noqa: F401  isort: skip
 from biobench.cli import distill  # noqa: F401  isort: skip
+from biobench.cli import share  # noqa: F401  isort: skip
 from biobench.cli.app import app
 
 __all__ = ["app"]
