@@ -2,56 +2,75 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
 
-from biobench.cli.app import app, models_app
+from biobench.cli.app import TasksDirs, app, models_app
 from biobench.cli.console import console, user_errors
 from biobench.errors import BiobenchError
+from biobench.profiling import quiet_torchao
+
+quiet_torchao()  # transformers imports torchao (int8 profiles) at start-up in every command; its start-up log is noise
 
 @app.command()
 def profile(
     model: Annotated[str, typer.Argument(help="Model card name, Hub id or local directory.")],
+    task: Annotated[Optional[str], typer.Option(
+        help="Time the task's real test inputs (tokenised, cut at its max_length) instead of random tokens.",
+    )] = None,
+    tasks_dir: TasksDirs = None,
     quantize: Annotated[Optional[str], typer.Option(
-        help="int8: dynamic int8 quantisation of every Linear layer.",
+        help="int8: also profile the int8 variant (int8 weights and activations in every Linear layer).",
     )] = None,
     recursions: Annotated[Optional[list[int]], typer.Option(
         help="MiniALBERT: run only the first k recursions (repeatable, for a depth sweep).",
     )] = None,
-    sequence_length: Annotated[int, typer.Option(help="Tokens per sequence.")] = 128,
+    sequence_length: Annotated[Optional[int], typer.Option(
+        help="Tokens per sequence: random ones (default 128), or the cut of the task's texts (default its max_length).",
+    )] = None,
     batch_size: Annotated[int, typer.Option(help="Sequences per batch for the throughput figure.")] = 32,
-    repeats: Annotated[int, typer.Option(help="Timed single-sequence passes for the latency percentiles.")] = 20,
+    repeats: Annotated[int, typer.Option(help="Timed batch-1 passes (inputs) for the latency percentiles.")] = 50,
+    output: Annotated[Path, typer.Option(
+        "--output", "-o", help="Results folder: one OUTPUT/<model>/<variant>.profile.json per variant.",
+    )] = Path("results"),
 ) -> None:
-    """Parameters, size on disk, CPU latency p50/p95, throughput and peak memory of a model's encoder."""
+    """Parameters, size on disk, CPU latency p50/p95, throughput and peak memory of a model's encoder, written
+    as profile files beside the model's results (fp32, and int8 with --quantize int8)."""
     with user_errors():
         if quantize not in (None, "int8"):
             raise BiobenchError(f"--quantize {quantize!r}: only int8 is supported")
-        import warnings
-
         import transformers
 
-        from biobench.catalog import model_cards
+        from biobench.catalog import load_task, model_cards
         from biobench.models.cards import resolve_model
-        from biobench.profiling import profile_model
+        from biobench.profiling import profile_to_file
 
         transformers.logging.set_verbosity_error()
         transformers.utils.logging.disable_progress_bar()
-        warnings.filterwarnings("ignore", module="torch.ao")
         card = resolve_model(model, model_cards())
+        loaded = load_task(task, tasks_dir or []) if task else None
+        if loaded is not None:
+            loaded.verify()
         table = Table(
-            "variant", "parameters (unique)", "size on disk", "p50 ms", "p95 ms", "sequences/s", "peak RSS MB"
+            "variant", "parameters (unique)", "size on disk", "p50 ms", "p95 ms", "sequences/s", "peak memory MB"
         )
         for depth in recursions or [None]:
-            result = profile_model(card, sequence_length, batch_size, repeats, quantize, depth)
-            size = f"{result.size_on_disk_mb} MB" if result.size_on_disk_mb is not None else "–"
-            table.add_row(result.variant, f"{result.parameters['unique']:,}", size, str(result.latency_ms_p50),
-                          str(result.latency_ms_p95), str(result.throughput_sequences_per_second),
-                          str(result.peak_memory_mb))
-        console.print(f"{card.name}: batch 1 latency and batch {batch_size} throughput at {sequence_length} tokens")
+            for quantisation in dict.fromkeys([None, quantize]):
+                path = profile_to_file(card, output, loaded, quantisation, depth, sequence_length, batch_size, repeats)
+                result = json.loads(path.read_text(encoding="utf-8"))
+                size = f"{result['size_on_disk_mb']} MB" if result["size_on_disk_mb"] is not None else "–"
+                table.add_row(result["variant"], f"{result['parameters']['unique']:,}", size,
+                              str(result["latency_ms_p50"]), str(result["latency_ms_p95"]),
+                              str(result["throughput_sequences_per_second"]), str(result["peak_memory_mb"]))
+        inputs = (f"{loaded.name} test inputs cut at {result['sequence_length']} tokens" if loaded
+                  else f"{result['sequence_length']} random tokens")
+        console.print(f"{card.name}: batch 1 latency and batch {batch_size} throughput on {inputs}", highlight=False)
         console.print(table)
+        console.print(f"profiles written to {path.parent}", highlight=False)
 
 
 @models_app.command("list")
