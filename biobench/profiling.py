@@ -28,13 +28,15 @@ What each figure measures:
 - ``latency_ms_p50`` / ``_p95``: one forward pass at batch size 1, per input.
 - ``throughput_sequences_per_second``: sequences over seconds of the best of several
   passes over the throughput batches.
-- ``peak_memory_mb``: the peak resident memory (Linux ``VmHWM``) of a fresh process
-  that loads only this variant, counted from after the variant is built and warmed
-  up (the high-water mark is reset there through ``/proc/self/clear_refs``, so
-  neither the fp32 weights an int8 variant is made from nor its compilation count)
-  to the end of the timed passes: the variant's weights, its activations, and the
-  interpreter and libraries (torch, transformers: a few hundred MB of every
-  figure). Where the mark cannot be reset, the process's whole ``ru_maxrss``.
+- ``peak_memory_mb``: the variant's own peak resident memory, in a fresh process that
+  runs only this variant: its high-water mark (Linux ``VmHWM``) over the timed passes
+  (reset through ``/proc/self/clear_refs`` once the variant is built and warmed up,
+  so neither the fp32 weights an int8 variant is made from nor its compilation
+  count) less the process's resident memory once it has imported what the variant
+  runs on (torch, transformers, the model kind's code; for int8, torchao and
+  torch.compile): the weights, the activations, the compiled code, not the few
+  hundred MB of interpreter and libraries every variant shares. Where the mark
+  cannot be reset, the process's ``ru_maxrss`` less the same.
 
 ``int8`` is torchao's int8 dynamic quantisation (``quantize_int8``: int8 weights
 per output channel, activations quantised per token) run under ``torch.compile``
@@ -182,9 +184,12 @@ def profile_model(
         "kind": "profile",
         "model": {"name": card.name, "kind": card.kind, "source": card.source, "revision": card.revision},
         "variant": variant_name(quantize, recursions),
-        **measured,
+        "parameters": measured["parameters"],
+        "size_on_disk_mb": measured["size_on_disk_mb"],
         "sequence_length": sequence_length,
         "batch_size": batch_size,
+        **{key: measured[key] for key in ("latency_ms_p50", "latency_ms_p95", "throughput_sequences_per_second",
+                                          "peak_memory_mb")},
         "hardware": describe(),
         "task": task.name if task is not None else None,
         "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -270,6 +275,8 @@ def _measure(card, recursions, quantize, inputs: Inputs, threads: int, passes: i
     transformers.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
     torch.set_num_threads(threads)
+    _load_runtime(card, quantize)
+    libraries_mb = _memory_mb("VmRSS")
     try:
         model = load_encoder(card, recursions)
     except BiobenchError as error:  # as a plain BiobenchError: its subclasses do not all cross processes
@@ -286,7 +293,7 @@ def _measure(card, recursions, quantize, inputs: Inputs, threads: int, passes: i
         batches = [_batch(rows, inputs.pad_id) for rows in inputs.batches]
         _warm_up(model, [*singles[:3], batches[0]], card.name)
         gc.collect()
-        peak_from_here = _reset_peak_memory()
+        reset = _reset_peak_memory()
         latencies = [_seconds(model, single) for single in singles]
         best = min(sum(_seconds(model, batch) for batch in batches) for _ in range(passes))
     return {
@@ -295,8 +302,23 @@ def _measure(card, recursions, quantize, inputs: Inputs, threads: int, passes: i
         "latency_ms_p50": round(1000 * statistics.median(latencies), 2),
         "latency_ms_p95": round(1000 * statistics.quantiles(latencies, n=20)[-1], 2),
         "throughput_sequences_per_second": round(rows / best, 1),
-        "peak_memory_mb": _peak_memory_mb(peak_from_here),
+        "peak_memory_mb": round(_memory_mb("VmHWM" if reset else None) - libraries_mb, 1),
     }
+
+
+def _load_runtime(card, quantize: str | None) -> None:
+    """Import what the variant runs on, so that the memory counted from here on is the variant's own: the
+    model kind's code and transformers' models; for int8, torchao and torch.compile (by compiling one layer)."""
+    import torch
+    import transformers.modeling_utils  # noqa: F401
+
+    from biobench.registry import MODEL_KINDS
+
+    MODEL_KINDS.get(card.kind)
+    if quantize == "int8":
+        layer = compiled_int8(quantize_int8(torch.nn.Sequential(torch.nn.Linear(64, 64))))
+        with torch.inference_mode():
+            _warm_up(layer, [{"input": torch.randn(2, 8, 64)}, {"input": torch.randn(1, 8, 64)}], card.name)
 
 
 def _warm_up(model, inputs: list[dict], name: str) -> None:
@@ -347,10 +369,12 @@ def _reset_peak_memory() -> bool:
         return False
 
 
-def _peak_memory_mb(since_reset: bool) -> float:
-    if since_reset:
+def _memory_mb(field: str | None) -> float:
+    """This process's resident memory now (``VmRSS``) or at its high-water mark (``VmHWM``); ``None`` or
+    without ``/proc``: the peak since the process started (``ru_maxrss``)."""
+    if field:
         with contextlib.suppress(OSError, ValueError), open("/proc/self/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+                if line.startswith(f"{field}:"):
+                    return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
