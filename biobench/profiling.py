@@ -25,7 +25,8 @@ What each figure measures:
   ``max_length`` unless given): ``repeats`` records drawn with a fixed seed for the
   latency, ``THROUGHPUT_BATCHES`` batches of ``batch_size`` more, grouped by length
   and padded to the longest of each batch, for the throughput.
-- ``latency_ms_p50`` / ``_p95``: one forward pass at batch size 1, per input.
+- ``latency_ms_p50`` / ``_p95``: one forward pass at batch size 1, per input, after one
+  untimed pass over every input (the warm-up; for int8, where it compiles).
 - ``throughput_sequences_per_second``: sequences over seconds of the best of several
   passes over the throughput batches.
 - ``peak_memory_mb``: the variant's own peak resident memory, in a fresh process that
@@ -291,7 +292,7 @@ def _measure(card, recursions, quantize, inputs: Inputs, threads: int, passes: i
     with torch.inference_mode():
         singles = [_batch([sequence], inputs.pad_id) for sequence in inputs.latency]
         batches = [_batch(rows, inputs.pad_id) for rows in inputs.batches]
-        _warm_up(model, [*singles[:3], batches[0]], card.name)
+        _warm_up(model, [*singles, *batches], card.name)  # every input once: any recompilation happens here
         gc.collect()
         reset = _reset_peak_memory()
         latencies = [_seconds(model, single) for single in singles]
@@ -322,7 +323,7 @@ def _load_runtime(card, quantize: str | None) -> None:
 
 
 def _warm_up(model, inputs: list[dict], name: str) -> None:
-    """The first passes, untimed (and, for int8, where ``torch.compile`` compiles)."""
+    """One untimed pass over the inputs (for int8, where ``torch.compile`` compiles each new kind of shape)."""
     try:
         for one in inputs:
             model(**one)
