@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Callable, Optional
 
 import typer
 
@@ -13,11 +13,12 @@ from biobench.cli.console import console, user_errors, warn
 from biobench.errors import BiobenchError, DataError
 
 
-def readable_results(results_dir: Path, strict: bool) -> list:
-    """The results under ``results_dir``; an unreadable file is named on stderr and skipped (``strict``: refused)."""
+def readable_results(results_dir: Path, strict: bool, scan: Callable | None = None) -> list:
+    """The results under ``results_dir`` (``scan``: another reader of the folder, e.g. ``scan_profiles``); an
+    unreadable file is named on stderr and skipped (``strict``: refused)."""
     from biobench.results import scan_results
 
-    results, unreadable = scan_results(results_dir)
+    results, unreadable = (scan or scan_results)(results_dir)
     if unreadable and strict:
         raise DataError(unreadable[0].path, unreadable[0].problem + " (leave out --strict to skip it)")
     for problem in unreadable:
@@ -27,7 +28,8 @@ def readable_results(results_dir: Path, strict: bool) -> list:
 
 @app.command("leaderboard")
 def leaderboard_command(
-    results_dir: Annotated[Path, typer.Argument(help="Folder of result files (searched recursively).")],
+    results_dir: Annotated[Path, typer.Argument(
+        help="Folder of result files and profile files (*.profile.json), searched recursively.")],
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o",
         help="File to write (default: print only).",
@@ -36,25 +38,40 @@ def leaderboard_command(
         "--format", "-f",
         help="md | csv | json | html (default: from the output suffix, else md).",
     )] = None,
+    long: Annotated[bool, typer.Option(
+        "--long",
+        help="csv, json: the tidy long form instead, one row per run, split and metric (model, setting, "
+             "setting_id, task, family, metric, split, seed, value as stored, main, fold, train_seconds, "
+             "test_examples_per_second, processor, threads, accelerator).",
+    )] = False,
+    title: Annotated[str, typer.Option(help="The table's title.")] = "biobench leaderboard",
     strict: Annotated[bool, typer.Option(
-        "--strict", help="Refuse a folder holding an unreadable result file (default: name it and skip it).",
+        "--strict", help="Refuse a folder holding an unreadable result or profile file (default: name it and "
+                         "skip it).",
     )] = False,
 ) -> None:
-    """Build a leaderboard (one row per model and setting, tasks as columns, mean ± std over seeds) from result
-    files only.
+    """Build a leaderboard from result files only: one row per model and setting, per task the mean ± std over
+    its runs, family means, the plain and BLURB-style means, and efficiency (size, latency, throughput) from the
+    folder's profile files (biobench profile). The four formats hold the same table; html is one self-contained
+    page, sortable, with score-against-parameters and score-against-latency plots.
 
-    Examples: biobench leaderboard results/ ; biobench leaderboard results/ -o board.html ; ... -f csv > board.csv
+    Examples: biobench leaderboard results/ ; biobench leaderboard results/ -o board.html ;
+    biobench leaderboard results/ -f csv --long > runs.csv
     """
     with user_errors():
         from biobench.files import write_atomic
-        from biobench.leaderboard import FORMATS, render
+        from biobench.leaderboard import FORMATS, LONG_FORMATS, render, scan_profiles
 
         if not results_dir.is_dir():
             raise BiobenchError(f"{results_dir}: results folder does not exist")
         chosen = format or (output.suffix.lstrip(".").replace("markdown", "md") if output and output.suffix else "md")
         if chosen not in FORMATS:
             raise BiobenchError(f"unknown leaderboard format {chosen!r}; choose one of {', '.join(FORMATS)}")
-        text = render(readable_results(results_dir, strict), chosen)
+        if long and chosen not in LONG_FORMATS:
+            raise BiobenchError(f"--long writes {' or '.join(LONG_FORMATS)}, not {chosen}")
+        results = readable_results(results_dir, strict)
+        profiles = readable_results(results_dir, strict, scan_profiles)
+        text = render(results, chosen, title, profiles, long)
         if output:
             write_atomic(output, text)
             console.print(f"leaderboard written to {output}")
