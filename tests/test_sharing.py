@@ -141,7 +141,8 @@ def results(tmp_path) -> Path:
     write_result(output, "minilm-l6", "ncbi-disease", "ner", 1, 0.70, tuning="adapters")
     write_result(output, "minilm-l6", "hoc", "classification", 1, 0.60)
     write_result(output, "other-model", "hoc", "classification", 1, 0.10)
-    (output / "minilm-l6" / "fp32.profile.json").write_text('{"schema_version": 1, "kind": "profile"}\n')
+    (output / "minilm-l6" / "fp32.profile.json").write_text(json.dumps(
+        {"schema_version": 1, "kind": "profile", "model": {"name": "minilm-l6"}, "variant": "fp32"}) + "\n")
     (output / "leaderboard.md").write_text("| model |\n")
     (output / ".work" / "abc").mkdir(parents=True)
     (output / ".work" / "abc" / "checkpoint.bin").write_bytes(b"scratch")
