@@ -72,7 +72,7 @@ def _row(row: Row, shown: list[Column], best: dict[str, float | None]) -> str:
 
 def _best(board: Leaderboard, column: Column) -> float | None:
     values = [column.value(row) for row in board.rows if column.value(row) is not None]
-    return max(values) if len(values) > 1 else None
+    return max(values) if len(set(values)) > 1 else None  # one value, or all alike: nothing stands out
 
 
 def _figure(plot) -> str:
@@ -93,13 +93,14 @@ def _code(text: str) -> str:
 
 STYLE = """
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; color: #222;
-       margin: 20px 28px; }
+       margin: 20px 22px; }
 h1 { font-size: 22px; margin: 0 0 2px; }
 h2 { font-size: 17px; margin: 26px 0 8px; }
 .made { color: #555; margin: 0 0 14px; }
-.board { max-height: 68vh; overflow: auto; border: 1px solid #d0d4da; border-radius: 4px; }
-table { border-collapse: separate; border-spacing: 0; font-variant-numeric: tabular-nums; }
-th, td { padding: 5px 9px; border-bottom: 1px solid #eceef1; white-space: nowrap; text-align: right; }
+.board { max-height: 68vh; overflow: auto; width: fit-content; max-width: 100%; border: 1px solid #d0d4da;
+         border-radius: 4px; }
+table { border-collapse: separate; border-spacing: 0; font-variant-numeric: tabular-nums; font-size: 13px; }
+th, td { padding: 5px 8px; border-bottom: 1px solid #eceef1; white-space: nowrap; text-align: right; }
 thead th { position: sticky; top: 0; z-index: 2; background: #f3f5f8; border-bottom: 2px solid #b9c0ca;
            cursor: pointer; vertical-align: bottom; user-select: none; }
 thead th small { display: block; color: #777; font-weight: normal; font-size: 11px; }

@@ -14,7 +14,7 @@ def render_csv(board: Leaderboard, long: bool = False) -> str:
     if long:
         frame = long_form(board.runs) if len(board.runs) else pd.DataFrame(columns=LONG_COLUMNS)
         frame = frame.assign(made=board.made, biobench=board.version)
-        return frame.to_csv(index=False, float_format="%.6g")
+        return frame.to_csv(index=False)
     rows = [record(board, row) for row in board.rows]
     if not rows:
         return ""

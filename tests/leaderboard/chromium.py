@@ -3,7 +3,7 @@
 No driver library: Chromium's ``--dump-dom`` and ``--screenshot`` switches, in a fresh profile folder, with
 everything that would reach the network switched off. ``tests/install-chromium.sh`` installs Debian's package.
 
-    python tests/chromium.py PAGE.html SHOT.png [WIDTH HEIGHT]    # a screenshot, e.g. of a committed leaderboard
+    python tests/leaderboard/chromium.py PAGE.html SHOT.png [WIDTH]   # the whole page, e.g. a committed leaderboard
 """
 
 from __future__ import annotations
@@ -44,6 +44,18 @@ def screenshot(page: Path, target: Path, width: int = 1400, height: int = 900, t
     return target
 
 
+def whole_page(page: Path, target: Path, width: int = 1400, margin: int = 24) -> Path:
+    """A PNG of the whole page at ``width`` CSS pixels: a tall window, cut below the last thing drawn."""
+    import matplotlib.image
+
+    screenshot(page, target, width, 6000)
+    pixels = matplotlib.image.imread(target)
+    drawn = (pixels[:, :, :3] < 0.99).any(axis=(1, 2)).nonzero()[0]
+    bottom = min(len(pixels), (drawn[-1] + 1 + margin) if len(drawn) else len(pixels))
+    matplotlib.image.imsave(target, pixels[:bottom, :, :3])
+    return target
+
+
 if __name__ == "__main__":
-    page, shot, *size = sys.argv[1:]
-    print(screenshot(Path(page), Path(shot), *map(int, size)))
+    page, shot, *width = sys.argv[1:]
+    print(whole_page(Path(page), Path(shot), *map(int, width)))

@@ -1,0 +1,100 @@
+"""The leaderboard model's rules: settings never pooled, a (setting, seed) counted once, folds sharing a cell,
+family means and the BLURB-style mean, missing cells, the runs' hardware."""
+
+import statistics
+
+import pytest
+
+from biobench.leaderboard import build, markdown
+
+from .make import result
+
+FAMILIES = {"n1": "ner", "n2": "ner", "n3": "ner", "r1": "relation", "r2": "relation", "s1": "similarity"}
+
+
+def test_mean_std_and_runs_over_seeds():
+    scores = [0.80, 0.82, 0.84]
+    results = [result("a", "ncbi-disease", seed, score) for seed, score in enumerate(scores, start=1)]
+    results.append(result("a", "species-800", 1, 0.70))
+    (row,) = build(results).rows
+    cell = row.cells["ncbi-disease"]
+    assert cell.mean == pytest.approx(100 * statistics.mean(scores))
+    assert cell.std == pytest.approx(100 * statistics.stdev(scores)) and cell.runs == 3
+    assert row.cells["species-800"].std is None and row.seeds == (1, 2, 3)
+    line = next(line for line in markdown(results).splitlines() if line.startswith("| `a`"))
+    assert f"{100 * statistics.mean(scores):.2f} ± {100 * statistics.stdev(scores):.2f} (n=3)" in line
+    assert "| 70.00 (n=1) |" in line and "22.7M" in line and "1, 2, 3" in line
+
+
+def test_settings_are_never_pooled():
+    same_label = [result("a", "t1", 1, 0.5, setting="1111111111111111"),
+                  result("a", "t1", 2, 0.6, setting="1111111111111111"),
+                  result("a", "t1", 1, 0.9, setting="2222222222222222")]
+    other_label = [result("a", "t1", 1, 0.1, label=("adapters",))]
+    rows = {row.model: row for row in build(same_label + other_label).rows}
+    assert set(rows) == {"a [setting 11111111]", "a [setting 22222222]", "a (adapters)"}
+    assert rows["a [setting 11111111]"].cells["t1"].mean == pytest.approx(55.0)
+    assert rows["a [setting 11111111]"].cells["t1"].runs == 2
+    assert rows["a [setting 22222222]"].cells["t1"].mean == pytest.approx(90.0)
+    assert rows["a (adapters)"].cells["t1"].mean == pytest.approx(10.0)
+    assert rows["a [setting 22222222]"].setting == "defaults [setting 22222222]"
+
+
+def test_a_setting_and_seed_counts_once_the_latest():
+    first = result("a", "t1", 1, 0.5, created="2026-01-01T00:00:00+00:00")
+    again = result("a", "t1", 1, 0.7, created="2026-02-01T00:00:00+00:00")
+    (row,) = build([again, first, result("a", "t1", 2, 0.6)]).rows
+    assert row.cells["t1"].runs == 2 and row.cells["t1"].mean == pytest.approx(65.0)
+    assert len(build([again, first]).runs) == 1
+
+
+def test_the_folds_of_a_task_share_its_cell():
+    folds = [result("a", "euadr", 1, 0.8, family="relation", fold="1"),
+             result("a", "euadr", 1, 0.6, family="relation", fold="2")]
+    (row,) = build(folds).rows
+    assert row.model == "a" and row.cells["euadr"].runs == 2 and row.cells["euadr"].mean == pytest.approx(70.0)
+
+
+def test_family_means_and_blurb_style_mean_against_a_plain_computation():
+    scores = {("a", "n1"): [0.91, 0.89], ("a", "n2"): [0.70], ("a", "n3"): [0.80, 0.84, 0.79],
+              ("a", "r1"): [0.50], ("a", "r2"): [0.35, 0.45], ("a", "s1"): [0.62],
+              ("b", "n1"): [0.55], ("b", "n2"): [0.65], ("b", "n3"): [0.75], ("b", "r1"): [0.40],
+              ("b", "r2"): [0.30], ("b", "s1"): [0.20, 0.22]}
+    results = [result(model, task, seed, score, family=FAMILIES[task])
+               for (model, task), values in scores.items() for seed, score in enumerate(values, start=1)]
+    board = build(results)
+    assert board.families == {"ner": ("n1", "n2", "n3"), "relation": ("r1", "r2"), "similarity": ("s1",)}
+    for row in board.rows:
+        task_means = {task: 100 * statistics.mean(scores[(row.model, task)]) for task in FAMILIES}
+        families = {family: statistics.mean(mean for task, mean in task_means.items() if FAMILIES[task] == family)
+                    for family in board.families}
+        assert row.families == pytest.approx(families)
+        assert row.mean == pytest.approx(statistics.mean(task_means.values()))
+        assert row.blurb == pytest.approx(statistics.mean(families.values()))
+        line = next(line for line in markdown(results).splitlines() if line.startswith(f"| `{row.model}`"))
+        assert f"| {families['ner']:.2f} | {families['relation']:.2f} | {families['similarity']:.2f} | " \
+               f"{row.mean:.2f} | {row.blurb:.2f} |" in line
+
+
+def test_missing_cells_leave_out_the_means_they_belong_to():
+    results = [result("a", task, 1, 0.5, family=FAMILIES[task]) for task in ("n1", "n2", "r1")]
+    results += [result("b", task, 1, 0.6, family=FAMILIES[task]) for task in ("n1", "r1")]
+    rows = {row.model: row for row in build(results).rows}
+    assert rows["b"].cells["n2"].mean is None and rows["b"].cells["n2"].runs == 0
+    assert rows["b"].families == {"ner": None, "relation": pytest.approx(60.0)}
+    assert rows["b"].mean is None and rows["b"].blurb is None and rows["b"].partial
+    assert rows["b"].mean_of_present == pytest.approx(60.0)
+    assert not rows["a"].partial and rows["a"].mean == pytest.approx(50.0)
+    line = next(line for line in markdown(results).splitlines() if line.startswith("| `b`"))
+    assert line.startswith("| `b` | 60.00 (n=1) | – | 60.00 (n=1) | – | 60.00 | – | – |")
+    assert "No results found" in markdown([])
+
+
+def test_hardware_of_the_runs_and_mixed_where_they_differ():
+    assert build([result("a", "t1", 1, 0.5)]).hardware == {
+        "processor": "Test CPU", "threads": "2", "accelerator": "none"}
+    mixed = build([result("a", "t1", 1, 0.5, threads=1), result("a", "t1", 2, 0.5, threads=12)]).hardware
+    assert mixed["threads"] == "mixed (1, 12)" and mixed["processor"] == "Test CPU"
+    unrecorded = result("a", "t1", 1, 0.5)
+    del unrecorded["hardware"]
+    assert build([unrecorded]).hardware["accelerator"] == "not recorded"
