@@ -76,9 +76,7 @@ def _best(board: Leaderboard, column: Column) -> float | None:
 
 
 def _figure(plot) -> str:
-    content = plot.svg or '<p class="empty">Nothing to plot: no row has a latency. Profile the models with ' \
-                          "<code>biobench profile MODEL -o RESULTS</code> (one <code>*.profile.json</code> per " \
-                          "variant, read from the results folder).</p>"
+    content = plot.svg or f'<p class="empty">{_code(escape(plot.empty))}</p>'
     missing = f'<p class="missing-rows">{escape(plot.missing)}</p>' if plot.missing else ""
     if plot.shared and plot.svg:
         missing = f'<p class="missing-rows">Every point: {escape(plot.shared)}.</p>' + missing

@@ -35,6 +35,7 @@ class Plot:
     title: str
     svg: str | None  # None: nothing to plot (``missing`` says why)
     missing: str  # rows left out, in words ("" where none)
+    empty: str  # why there is no plot, where ``svg`` is None
     shared: str = ""  # setting words every plotted row has, left out of the point labels
 
 
@@ -57,7 +58,11 @@ def plots(board: Leaderboard) -> list[Plot]:
         missing = f"Not plotted ({'no profile file' if key == 'latency' else 'no parameter count'}): " \
                   f"{', '.join(left)}." if left else ""
         svg = _figure(key, points, x_label, _count_tick if key == "parameters" else _plain_tick) if points else None
-        made.append(Plot(key, title, svg, missing, ", ".join(common)))
+        empty = "Nothing to plot: no row has scores." if not scored else (
+            "Nothing to plot: no row has a latency. Profile the models with `biobench profile MODEL -o RESULTS` "
+            "(one `*.profile.json` per variant, read from the results folder)." if key == "latency"
+            else "Nothing to plot: no row has a parameter count.")
+        made.append(Plot(key, title, svg, missing, empty, ", ".join(common)))
     return made
 
 
@@ -199,8 +204,8 @@ def _plain_tick(value: float) -> str:
 
 
 def _inline(svg: str, key: str) -> str:
-    """The SVG element alone (no XML prolog, doctype or comments), scaled by the page's CSS."""
+    """The SVG element alone (no XML prolog, doctype, comments or metadata), scaled by the page's CSS."""
     svg = svg[svg.index("<svg"):]
-    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    svg = re.sub(r"<!--.*?-->|<metadata>.*?</metadata>", "", svg, flags=re.S)
     svg = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r"<svg\1", svg, count=1)
     return svg.replace("<svg", f'<svg id="svg-{key}" class="plot" role="img"', 1).strip()

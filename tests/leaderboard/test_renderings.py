@@ -4,6 +4,8 @@ biobench version and the hardware; the long form has one row per run, split and 
 import datetime
 import io
 import json
+import subprocess
+import sys
 from importlib.metadata import version
 
 import pandas as pd
@@ -104,3 +106,22 @@ def test_cli_writes_every_format_and_refuses_what_it_cannot(tmp_path):
 def test_no_results():
     assert "No results found" in render([], "md") and "No results found" in render([], "html")
     assert render([], "csv") == "" and json.loads(render([], "json"))["rows"] == []
+
+
+def test_the_leaderboard_reads_files_only_and_plots_only_for_html():
+    """No torch, transformers, model or loop code for any format; matplotlib only for the HTML page."""
+    code = ("import json, sys\nfrom biobench.leaderboard import render\nresults = json.load(sys.stdin)\n"
+            "for fmt in ('md', 'csv', 'json'):\n    render(results, fmt)\n"
+            "heavy = ('torch', 'transformers', 'biobench.loop', 'biobench.models.cards', 'matplotlib')\n"
+            "print(' '.join(name for name in heavy if name in sys.modules))\n"
+            "render(results, 'html')\nprint('matplotlib' in sys.modules)\n")
+    ran = subprocess.run([sys.executable, "-c", code], input=json.dumps(_results()), capture_output=True, text=True,
+                         check=True)
+    assert ran.stdout.splitlines() == ["", "True"]
+
+
+def test_the_page_needs_no_network():
+    page = render_board(_board(), "html")
+    assert "<script>" in page and "<style>" in page and "<svg" in page
+    for outside in ("<link", " src=", "@import", "url(http", "<metadata"):
+        assert outside not in page
