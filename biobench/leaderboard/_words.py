@@ -41,7 +41,7 @@ def machine(hardware: dict[str, str]) -> str:
 
 
 def notes(board: Leaderboard) -> list[str]:
-    """The sentences under the table: metrics, families, efficiency, provenance."""
+    """The sentences under the table: metrics, families, efficiency (``provenance`` is said apart)."""
     metrics = ", ".join(f"{task}: test {metric}" for task, metric in board.metrics.items())
     families = "; ".join(f"{family}: {', '.join(tasks)}" for family, tasks in board.families.items())
     return [
@@ -50,7 +50,6 @@ def notes(board: Leaderboard) -> list[str]:
         "BLURB-style: the mean over families of each family's mean. A mean is left out (–) where a row lacks one "
         "of its tasks. Cross-validated tasks: mean over the folds run.",
         efficiency_note(board),
-        provenance(board),
     ]
 
 

@@ -28,7 +28,7 @@ def render_html(board: Leaderboard) -> str:
         best = {column.key: _best(board, column) for column in shown if column.group in SCORES}
         head = "".join(_header(column, board, index, shown) for index, column in enumerate(shown))
         rows = "\n".join(_row(row, shown, best) for row in board.rows)
-        notes = "".join(f"<li>{_code(escape(note))}</li>" for note in words.notes(board)[:-1])  # last: subtitle
+        notes = "".join(f"<li>{_code(escape(note))}</li>" for note in words.notes(board))
         figures = "".join(_figure(plot) for plot in plots(board))
         body = (f'<div class="board"><table id="board"><thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>'
                 f'</table></div>\n<p class="hint">{len(board.rows)} rows. Click a column to sort it; click again '

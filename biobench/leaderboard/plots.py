@@ -33,37 +33,44 @@ class Point:
 class Plot:
     key: str  # parameters | latency
     title: str
-    svg: str | None  # None: nothing to plot (``missing`` says why)
-    missing: str  # rows left out, in words ("" where none)
+    svg: str | None  # None: nothing to plot (``empty`` says why)
     empty: str  # why there is no plot, where ``svg`` is None
-    shared: str = ""  # setting words every plotted row has, left out of the point labels
+    missing: str  # rows left out, in words ("" where none)
+    shared: str  # setting words every plotted row has, left out of the point labels
+
+
+AXES = {  # key: title, x axis label, why a row has no point
+    "parameters": ("Mean score against unique parameters", "unique parameters (log scale)", "no parameter count"),
+    "latency": ("Mean score against latency", "latency, ms per sequence (batch 1, median; log scale)",
+                "no profile file"),
+}
+NO_LATENCY = ("Nothing to plot: no row has a latency. Profile the models with `biobench profile MODEL -o RESULTS` "
+              "(one `*.profile.json` per variant, read from the results folder).")
 
 
 def plots(board: Leaderboard) -> list[Plot]:
+    """Score against parameters and score against latency, for every row with scores."""
     scored = [row for row in board.rows if row.evaluated and row.mean_of_present is not None]
     colours = {row.model: COLOURS[index % len(COLOURS)] for index, row in enumerate(scored)}
     common = shared_words(scored)
-    names = {row.model: _short_label(row, common) for row in scored}
     made = []
-    for key, title, x_label, x_of in [
-        ("parameters", "Mean score against unique parameters", "unique parameters (log scale)",
-         lambda row: row.parameters),
-        ("latency", "Mean score against latency",
-         "latency, ms per sequence (batch 1, median; log scale)",
-         lambda row: row.efficiency.latency_ms if row.efficiency else None),
-    ]:
-        points = [Point(names[row.model], x_of(row), row.mean_of_present, row.partial, colours[row.model])
-                  for row in scored if x_of(row)]
-        left = [row.model for row in scored if not x_of(row)]
-        missing = f"Not plotted ({'no profile file' if key == 'latency' else 'no parameter count'}): " \
-                  f"{', '.join(left)}." if left else ""
-        svg = _figure(key, points, x_label, _count_tick if key == "parameters" else _plain_tick) if points else None
+    for key, (title, x_label, no_point) in AXES.items():
+        points = [Point(_short_label(row, common), _x(row, key), row.mean_of_present, row.partial, colours[row.model])
+                  for row in scored if _x(row, key)]
+        left = [row.model for row in scored if not _x(row, key)]
         empty = "Nothing to plot: no row has scores." if not scored else (
-            "Nothing to plot: no row has a latency. Profile the models with `biobench profile MODEL -o RESULTS` "
-            "(one `*.profile.json` per variant, read from the results folder)." if key == "latency"
-            else "Nothing to plot: no row has a parameter count.")
-        made.append(Plot(key, title, svg, missing, empty, ", ".join(common)))
+            NO_LATENCY if key == "latency" else f"Nothing to plot: {no_point} in any row.")
+        made.append(Plot(
+            key, title, _figure(key, points, x_label) if points else None, empty,
+            f"Not plotted ({no_point}): {', '.join(left)}." if left else "", ", ".join(common),
+        ))
     return made
+
+
+def _x(row: Row, key: str) -> float | None:
+    if key == "parameters":
+        return row.parameters
+    return row.efficiency.latency_ms if row.efficiency else None
 
 
 def shared_words(rows: list[Row]) -> list[str]:
@@ -93,7 +100,7 @@ def pareto_front(points: list[Point]) -> list[Point]:
     return front
 
 
-def _figure(key: str, points: list[Point], x_label: str, tick) -> str:
+def _figure(key: str, points: list[Point], x_label: str) -> str:
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -124,6 +131,7 @@ def _figure(key: str, points: list[Point], x_label: str, tick) -> str:
         margin = max(3.0, 0.15 * (high - low))
         axes.set_ylim(low - margin, high + margin)
         axes.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        tick = _count_tick if key == "parameters" else _plain_tick
         axes.xaxis.set_major_formatter(FuncFormatter(lambda value, _: tick(value)))
         axes.xaxis.set_minor_formatter(NullFormatter())
         axes.grid(True, which="major", color="#e3e3e3", linewidth=0.8)

@@ -22,7 +22,7 @@ def render_md(board: Leaderboard) -> str:
                 text += f" (n={column.runs(row)})"
             cells.append(text)
         lines.append(_line(cells))
-    return "\n".join([*lines, "", *words.notes(board)]) + "\n"
+    return "\n".join([*lines, "", *words.notes(board), words.provenance(board)]) + "\n"
 
 
 def _line(cells) -> str:
