@@ -29,9 +29,9 @@ from biobench.baseline import BaselineInfo, trivial_baseline
 from biobench.errors import DataError
 from biobench.families.base import Features
 from biobench.feature_cache import cached_features, feature_key
-from biobench.models.build import build_task_model
+from biobench.models.build import build_task_model, load_task_tokenizer
 from biobench.models.cards import ModelCard
-from biobench.models.loading import ParameterCounts, count_parameters, load_tokenizer
+from biobench.models.loading import ParameterCounts, count_parameters
 from biobench.plugin import Task
 from biobench.progress import Progress, Silent
 from biobench.setting import TrainingConfig
@@ -67,13 +67,16 @@ class RunOutcome:
 
 
 def prepare(task: Task, card: ModelCard, config: TrainingConfig, progress: Progress = Silent()) -> Prepared:
-    """Read every split, fix the label set, tokenise (through the feature cache)."""
+    """Read every split, fix the label set, tokenise (through the feature cache; the tokenizer holds the tokens
+    the family adds, such as entity markers); train on the inputs the family trains on."""
     records = {split: task.records(split) for split in SPLITS}
     records["train"] = _subsample(records["train"], config.max_train_examples)
     records["validation"] = _subsample(records["validation"], config.max_eval_examples)
     labels = _label_names(task, records)
-    tokenizer = load_tokenizer(card)
+    tokenizer = load_task_tokenizer(card, task.family, [record for split in SPLITS for record in records[split]])
     features = {split: _featurize(task, records[split], tokenizer, config, labels, split, progress) for split in SPLITS}
+    if hasattr(task.family, "training_features"):
+        features["train"] = task.family.training_features(features["train"])
     return Prepared(records, labels, tokenizer, features)
 
 
@@ -90,7 +93,7 @@ def fine_tune_and_evaluate(
     started = time.perf_counter()
     data = prepare(task, card, config, progress)
     set_seed(config.seed)
-    model = build_task_model(card, task.family, data.labels, config.variant)
+    model = build_task_model(card, task.family, data.labels, config.variant, data.tokenizer)
     with contextlib.nullcontext(work_dir) if work_dir else tempfile.TemporaryDirectory(prefix="biobench-") as folder:
         trainer = build_trainer(task, model, data, config, Path(folder), progress, tracking)
         clock = time.perf_counter()
@@ -153,6 +156,9 @@ def _featurize(task, records, tokenizer, config, labels, split, progress) -> Fea
         lambda: task.family.featurize(records, tokenizer, config.max_length, {k: i for i, k in enumerate(labels)}),
     )
     progress.finish()
+    if hasattr(task.family, "feature_counts"):
+        counts = task.family.feature_counts(records, features)
+        progress.note(f"{task.name}/{split}: " + ", ".join(f"{count:,} {what}" for what, count in counts.items()))
     if split != "train":  # evaluation in length order wastes no padding; origins keep the mapping
         order = sorted(range(len(features.inputs)), key=lambda i: len(features.inputs[i]["input_ids"]))
         features = Features([features.inputs[i] for i in order], [features.origins[i] for i in order])

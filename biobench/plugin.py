@@ -7,6 +7,7 @@ its split files (confined to the folder) with their sha256, and its defaults.
 from __future__ import annotations
 
 import hashlib
+import json
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
@@ -14,7 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from biobench.errors import DataError, UnknownNameError
-from biobench.families.base import MetricSpec, check_metric_spec, default_metric
+from biobench.families.base import MetricSpec, check_metric_spec, default_metric, with_options
 from biobench.formats import reader_options
 from biobench.registry import FAMILIES, FORMATS
 from biobench.splits import derive_splits, read_id_list
@@ -88,6 +89,7 @@ class TaskSpec(Strict):
     metric: MetricSpec | None = None
     labels: list[str] | None = None
     format_options: dict[str, Any] = {}
+    family_options: dict[str, Any] = {}  # options of the family (e.g. negative_label); families.base.with_options
     max_length: int = Field(default=128, ge=16, le=4096)
     hyperparameters: Hyperparameters = Hyperparameters()
     validation_subset: int | None = Field(default=None, ge=1)  # choose the epoch on this many validation records
@@ -112,6 +114,7 @@ class TaskSpec(Strict):
 
     @model_validator(mode="after")
     def _metric_is_the_family_s(self) -> "TaskSpec":
+        with_options(FAMILIES.get(self.family), self.family_options)  # an unknown option or value fails here
         metrics = FAMILIES.get(self.family).metrics
         if self.metric is not None:
             check_metric_spec(self.metric, metrics, self.family)
@@ -180,7 +183,8 @@ class Task:
 
     @cached_property
     def family(self):
-        return FAMILIES.get(self.spec.family)
+        """The task's family, configured by its ``family_options``."""
+        return with_options(FAMILIES.get(self.spec.family), self.spec.family_options)
 
     @property
     def metric(self) -> MetricSpec:
@@ -217,12 +221,15 @@ class Task:
 
     @property
     def data_sha256(self) -> str:
-        """One digest for all declared files, and for the fold and split derivation when there are any."""
+        """One digest for all declared files, and for the fold, split derivation and family options when there
+        are any (they shape what a run trains and scores: its features are cached and its runs hashed by it)."""
         joined = "".join(f"{path}:{digest}\n" for path, digest in sorted(self.spec.sha256.items()))
         if self.fold is not None:
             joined += f"fold:{self.fold}\n"
         if self.spec.derive:
             joined += f"derive:{self.spec.derive.model_dump_json()}\n"
+        if self.spec.family_options:
+            joined += f"family_options:{json.dumps(self.spec.family_options, sort_keys=True)}\n"
         return hashlib.sha256(joined.encode()).hexdigest()
 
     def _read(self, entry: str) -> list[dict]:

@@ -18,17 +18,40 @@ class NerRecord(TypedDict):
 
 
 NO_RELATION = "none"
-"""The negative class of relation records: a candidate pair that is not related."""
+"""The negative class of relation records by default: a candidate pair that is not related (a task names
+another with ``family_options: {negative_label: ...}``, or none at all with ``null``)."""
+
+HEAD_MARKS, TAIL_MARKS = ("<< ", " >>"), ("[[ ", " ]]")
+"""How readers mark the first and the second entity of a pair in a relation record's text."""
 
 
 class RelationRecord(TypedDict):
     """One candidate entity pair in its text, the entities marked in the text itself
-    (``<< chemical >>`` / ``[[ protein ]]``, ``@GENE$`` / ``@DISEASE$``); ``label``
-    is the relation type or ``NO_RELATION``."""
+    (``<< chemical >>`` / ``[[ protein ]]`` (``HEAD_MARKS``, ``TAIL_MARKS``), or anonymised as
+    ``@GENE$`` / ``@DISEASE$``); ``label`` is the relation type or the task's negative label."""
 
     id: str
     text: str
     label: str
+
+
+class EntityMentions(TypedDict):
+    """One entity of a document: its identifier, its type and the character spans of its mentions."""
+
+    id: str
+    type: str
+    spans: list[tuple[int, int]]  # [start, end) offsets in the document text, one per mention
+
+
+class DocumentRelationRecord(RelationRecord):
+    """A candidate pair of entities of a document (``text``: the document with the pair marked, as in
+    ``RelationRecord``), and what encoding the document once needs: the document's id and plain text, and
+    both entities with every mention. Pairs of one document share ``document`` and ``document_text``."""
+
+    document: str
+    document_text: str
+    head: EntityMentions
+    tail: EntityMentions
 
 
 class PairRecord(TypedDict):

@@ -8,10 +8,20 @@ satisfies ``Family`` below. The data path through it:
 
 and beside every score, the family's trivial predictor (``trivial_predictions``)
 fitted on the training split, and whether the model's answers ``collapsed``.
+
+Optional, where a family needs them: ``special_tokens(records)`` (tokens the model
+wing adds to the tokenizer and the embeddings before featurize, e.g. entity
+markers), ``training_features(features)`` (the inputs trained on, e.g. fewer
+answerless QA windows; evaluation keeps all), ``feature_counts(records, features)``
+(figures a run notes per split), ``head_class`` (its own head, a name in
+``models.heads.HEAD_CLASSES``), and options a task sets in ``family_options``:
+a family that takes options is a frozen dataclass whose fields they are
+(``with_options``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -150,3 +160,14 @@ class Family(Protocol):
 
     def collapsed(self, predictions: list[Any]) -> bool:
         """Whether ``predictions`` carry no information: one answer for every record (NER: no entity)."""
+
+
+def with_options(family, options: dict[str, Any]):
+    """``family`` as a task's ``family_options`` configure it (the fields of a dataclass family, e.g. the
+    relation family's ``negative_label``); ``ValueError`` for an option the family does not take."""
+    accepted = [item.name for item in dataclasses.fields(family)] if dataclasses.is_dataclass(family) else []
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        takes = f"it takes {', '.join(accepted)}" if accepted else "it takes none"
+        raise ValueError(f"family_options {', '.join(unknown)}: not an option of family {family.name!r} ({takes})")
+    return dataclasses.replace(family, **options) if options else family

@@ -1,14 +1,19 @@
 """Extractive question answering (SQuAD style): start/end logits over the context.
 
-A context longer than ``max_length`` is cut into overlapping windows (stride a
-quarter of the window; questions cut to half a window); a window that does not hold the whole first answer is
-trained to point at ``[CLS]``. The predicted answer is the best-scoring valid
-span over all of a question's windows, mapped back to characters through the
+A context longer than ``max_length`` is cut into overlapping windows (``stride``
+sub-words shared by neighbours, default a quarter of the window; questions cut to half a window); a window
+that does not hold the whole first answer is trained to point at ``[CLS]``. Training keeps every window
+holding the answer and, where a task sets ``answerless_windows`` (``family_options``), that many of each
+question's answerless windows, drawn with a fixed seed: long articles give dozens of answerless windows per
+question, most of a CPU epoch otherwise. Evaluation reads every window: the predicted answer is the
+best-scoring valid span over all of a question's windows, mapped back to characters through the
 tokenizer's offsets, and scored with the SQuAD v1.1 metric.
 """
 
 from __future__ import annotations
 
+import random
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -28,13 +33,23 @@ class WindowOrigin(NamedTuple):
     offsets: list[list[int] | None]
 
 
+@dataclass(frozen=True)
 class ExtractiveQaFamily:
+    stride: int | None = None  # sub-words two neighbouring windows share; None: a quarter of max_length
+    answerless_windows: int | None = None  # per question, answerless windows trained on; None: all
+
     name = "extractive-qa"
     record_type = SpanQuestionRecord
     auto_class = "AutoModelForQuestionAnswering"
     heads = ()
     metrics = (Metric("f1"), Metric("exact_match"))
     metric_version = "squad-v1.1/f1+exact-match"
+
+    def __post_init__(self):
+        for option in ("stride", "answerless_windows"):
+            value = getattr(self, option)
+            if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+                raise ValueError(f"family_options {option} {value!r}: a whole number of at least 0, or null")
 
     def texts(self, record: SpanQuestionRecord) -> tuple[str, str]:
         return record["question"], record["context"]
@@ -63,7 +78,7 @@ class ExtractiveQaFamily:
             [record["context"] for record in records],
             truncation="only_second",
             max_length=max_length,
-            stride=max_length // 4,
+            stride=max_length // 4 if self.stride is None else self.stride,
             return_overflowing_tokens=True,
             return_offsets_mapping=True,
         )
@@ -77,6 +92,34 @@ class ExtractiveQaFamily:
             features.inputs.append(inputs | {"start_positions": start, "end_positions": end})
             features.origins.append(WindowOrigin(int(index), offsets))
         return features
+
+    def training_features(self, features: Features) -> Features:
+        """Every window holding its question's answer, and ``answerless_windows`` of each question's others."""
+        if self.answerless_windows is None:
+            return features
+        keep = sorted(self._kept_windows(features))
+        return Features([features.inputs[k] for k in keep], [features.origins[k] for k in keep])
+
+    def feature_counts(self, records: list[SpanQuestionRecord], features: Features) -> dict[str, int]:
+        """Questions, windows, those holding the answer, and the windows training keeps of them."""
+        answered = sum(inputs["start_positions"] != 0 for inputs in features.inputs)
+        return {"questions": len(records), "windows": len(features.inputs), "windows holding the answer": answered,
+                "windows kept for training": len(self._kept_windows(features))}
+
+    def _kept_windows(self, features: Features) -> list[int]:
+        if self.answerless_windows is None:
+            return list(range(len(features.inputs)))
+        answerless: dict[int, list[int]] = {}
+        keep = []
+        for k, (inputs, origin) in enumerate(zip(features.inputs, features.origins)):
+            if inputs["start_positions"] != 0:
+                keep.append(k)
+            else:
+                answerless.setdefault(origin[0], []).append(k)
+        draw = random.Random(0)
+        for windows in answerless.values():
+            keep += draw.sample(windows, min(self.answerless_windows, len(windows)))
+        return keep
 
     def decode(self, predictions, features: Features, records: list[SpanQuestionRecord], labels) -> list[str]:
         """The answer text of each record: the best span over its windows ("" when none is valid)."""

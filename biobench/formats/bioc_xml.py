@@ -7,7 +7,8 @@ annotation), and so is anything the ``bioc`` package cannot read, such as a
 passage without ``<offset>`` (named by document, passage and line). Two record
 kinds come out: NER records (one per passage, words tagged IOB2) and relation
 records (every candidate pair of entity identifiers of the declared type pairs,
-marked in the document text).
+marked in the document text, with the document's plain text and both entities' mentions beside it, so
+that a document-level family can encode each document once).
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ from pathlib import Path
 from biobench.errors import DataError
 from biobench.formats.pubtator import Mention, PubtatorDocument, document_to_ner
 from biobench.formats.text_files import decode_text
-from biobench.records import NO_RELATION, NerRecord, RelationRecord
+from biobench.records import HEAD_MARKS, NO_RELATION, TAIL_MARKS, DocumentRelationRecord, EntityMentions, NerRecord
 
-HEAD_MARKERS, TAIL_MARKERS = ("<< ", " >>"), ("[[ ", " ]]")
 # What the bioc package needs of each element: (child texts, attributes); offsets and lengths are integers.
 REQUIRED = {
     "passage": (["offset"], []),
@@ -110,11 +110,12 @@ def read_bioc_relations(
     relation_type_infon: str = "type",
     relation_entity_infons: list[str] = ("entity1", "entity2"),
     skip_annotations: list[str] = (),
-) -> list[RelationRecord]:
+) -> list[DocumentRelationRecord]:
     """Every candidate pair of distinct identifiers whose types are one of ``pair_types``,
     labelled with the annotated relation type (unordered) or ``NO_RELATION``; the first
-    entity's mentions marked ``<< >>``, the second's ``[[ ]]`` in the document text."""
-    records: list[RelationRecord] = []
+    entity's mentions marked ``<< >>``, the second's ``[[ ]]`` in the document text, and
+    the plain document text and both entities (type, mention spans) beside it."""
+    records: list[DocumentRelationRecord] = []
     for document in read_bioc(path, identifier_infon, identifier_separator, skip_annotations):
         gold = {}
         for infons in document.relations:
@@ -124,12 +125,17 @@ def read_bioc_relations(
             pair = frozenset(infons[key] for key in relation_entity_infons)
             gold[pair] = infons[relation_type_infon]
         types, spans = _entities_by_identifier(document)
+        entities = {i: EntityMentions(id=i, type=types[i], spans=spans[i]) for i in types}
         for head, tail in _candidates(types, pair_types):
             records.append(
                 {
                     "id": f"{document.id}:{head}:{tail}",
                     "text": _marked(document.text, spans[head], spans[tail]),
                     "label": gold.get(frozenset((head, tail)), NO_RELATION),
+                    "document": document.id,
+                    "document_text": document.text,
+                    "head": entities[head],
+                    "tail": entities[tail],
                 }
             )
     return records
@@ -247,7 +253,7 @@ def _candidates(types: dict[str, str], pair_types: list[list[str]]):
 
 def _marked(text: str, head: list[tuple[int, int]], tail: list[tuple[int, int]]) -> str:
     """The text with every non-overlapping mention of the head and tail entity wrapped in markers."""
-    marked = [(s, e, HEAD_MARKERS) for s, e in head] + [(s, e, TAIL_MARKERS) for s, e in tail]
+    marked = [(s, e, HEAD_MARKS) for s, e in head] + [(s, e, TAIL_MARKS) for s, e in tail]
     spans = sorted(marked, key=lambda span: (span[0], -span[1]))
     pieces, position = [], 0
     for start, end, (opening, closing) in spans:

@@ -7,6 +7,13 @@ head (dropout first) on the attention-masked mean of the encoder's last hidden
 states, with transformers' own sequence-classification loss (cross-entropy, BCE
 or MSE by ``problem_type``).
 
+``entity-start``: relations read off the concatenated vectors of the two entities'
+opening markers (Baldini Soares et al. 2019, "Matching the Blanks": entity start),
+whose positions the relation family's features carry (``e1_start``, ``e2_start``).
+
+``document-entities`` (``document_relation_head``): every candidate pair of a document
+from its entities' pooled mention vectors, the document encoded once.
+
 A new head is a class here, a value in ``Variant``'s ``HEADS`` and a line in ``HEAD_CLASSES``.
 """
 
@@ -15,40 +22,31 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from biobench.models.document_relation_head import DocumentRelationClassifier
+from biobench.models.encoder_head import EncoderHead
 
-class MeanPooledClassifier(nn.Module):
+
+class MeanPooledClassifier(EncoderHead):
     """``encoder`` (an ``AutoModel``) -> masked mean of its last hidden states -> dropout -> linear."""
 
-    base_model_prefix = "encoder"
-
-    def __init__(self, encoder: nn.Module, head_options: dict):
-        super().__init__()
-        self.encoder = encoder
-        self.config = encoder.config
-        for key, value in head_options.items():  # num_labels first: it resets id2label
-            setattr(self.config, key, value)
-        dropout = getattr(self.config, "classifier_dropout", None)
-        self.dropout = nn.Dropout(dropout if dropout is not None else self.config.hidden_dropout_prob)
-        self.classifier = nn.Linear(self.config.hidden_size, self.config.num_labels)
-        nn.init.normal_(self.classifier.weight, std=self.config.initializer_range)
-        nn.init.zeros_(self.classifier.bias)
-
-    @property
-    def base_model(self) -> nn.Module:
-        return self.encoder
-
     def forward(self, input_ids, attention_mask=None, token_type_ids=None, labels=None, **_):
-        from transformers.loss.loss_utils import ForSequenceClassificationLoss
-        from transformers.modeling_outputs import SequenceClassifierOutput
-
         if attention_mask is None:
             attention_mask = torch.ones_like(input_ids)
-        hidden = self.encoder(
-            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-        ).last_hidden_state
-        logits = self.classifier(self.dropout(masked_mean(hidden, attention_mask)))
-        loss = ForSequenceClassificationLoss(labels, logits, self.config) if labels is not None else None
-        return SequenceClassifierOutput(loss=loss, logits=logits)
+        hidden = self._hidden(input_ids, attention_mask, token_type_ids)
+        return self._output(masked_mean(hidden, attention_mask), labels)
+
+
+class EntityStartClassifier(EncoderHead):
+    """``encoder`` -> its last hidden states at the two entities' opening markers, concatenated -> dropout ->
+    linear."""
+
+    def __init__(self, encoder: nn.Module, head_options: dict):
+        super().__init__(encoder, head_options, width=2)
+
+    def forward(self, input_ids, e1_start, e2_start, attention_mask=None, token_type_ids=None, labels=None):
+        hidden = self._hidden(input_ids, attention_mask, token_type_ids)
+        rows = torch.arange(hidden.shape[0], device=hidden.device)
+        return self._output(torch.cat([hidden[rows, e1_start], hidden[rows, e2_start]], dim=-1), labels)
 
 
 def masked_mean(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
@@ -57,5 +55,10 @@ def masked_mean(hidden: torch.Tensor, attention_mask: torch.Tensor) -> torch.Ten
     return (hidden * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1.0)
 
 
-# Heads built on the bare encoder; the family's own head (``cls`` and single-head families) is the model's.
-HEAD_CLASSES = {"mean": MeanPooledClassifier}
+# Heads built on the bare encoder; the family's own head (``cls`` and single-head families) is the model's,
+# unless the family names one of these as its ``head_class``.
+HEAD_CLASSES = {
+    "mean": MeanPooledClassifier,
+    "entity-start": EntityStartClassifier,
+    "document-entities": DocumentRelationClassifier,
+}

@@ -15,7 +15,8 @@ from typing import Any
 from biobench.errors import BiobenchError
 
 TUNINGS = ("full", "adapters", "lora")
-HEADS = ("auto", "cls", "mean")  # "auto": the head the family and the model call for
+HEADS = ("auto", "cls", "mean", "entity-start")  # "auto": the head the family and the model call for
+SENTENCE_HEADS = ("cls", "mean")  # heads reading a whole text, as a model may declare it is read
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 PARAMETER_EFFICIENT_LR = 1e-3  # adapters and LoRA train a few fresh weights: they want a larger step
 
@@ -49,11 +50,12 @@ class Variant:
         """This variant for one model and family: ``auto`` head and precision made concrete.
 
         The head: ``None`` where the family has a single head; else the one asked
-        for, or, for ``auto``, ``default_head``.
+        for where the family offers it (``entity-start`` is the relation family's), or
+        ``default_head`` (``auto``, or a head the family does not offer).
         """
         from biobench.hardware import resolve_precision
 
-        chosen = self.head != "auto" and getattr(family, "heads", ())
+        chosen = self.head != "auto" and self.head in getattr(family, "heads", ())
         head = self.head if chosen else default_head(card, family)
         return replace(self, head=head, precision=resolve_precision(self.precision))
 
@@ -98,15 +100,15 @@ class Variant:
 
 def default_head(card, family) -> str | None:
     """The head ``auto`` picks: ``None`` where the family has a single head; else the pooling the model
-    declares when the family offers it (a sentence-transformers model pooled by the mean), else the
-    family's first head."""
+    declares when the family offers it and reads a whole text by default (a sentence-transformers model
+    pooled by the mean), else the family's first head (relations: ``entity-start``)."""
     from biobench.registry import MODEL_KINDS
 
     heads = getattr(family, "heads", ())
     if not heads:
         return None
     declared = MODEL_KINDS.get(card.kind).declared_pooling(card)
-    return declared if declared in heads else heads[0]
+    return declared if declared in heads and heads[0] in SENTENCE_HEADS else heads[0]
 
 
 def _check_choice(option: str, value, choices: tuple) -> None:

@@ -36,24 +36,34 @@ def run_plugin(tiny_bert, folder, tmp_path, *extra):
 def test_relation_from_marked_jsonl(tiny_bert, tmp_path):
     source = TASKS / "chemprot" / "data"
     files = {split: jsonl_lines(source / f"{split}.txt", 40) for split in ("train", "validation", "test")}
-    folder = write_plugin(tmp_path / "chemprot-slice", "chemprot-slice", files, family="relation", format="jsonl")
+    folder = write_plugin(tmp_path / "chemprot-slice", "chemprot-slice", files, family="relation", format="jsonl",
+                          family_options={"negative_label": None})  # SciBERT's copy has positive pairs only
     (result,) = run_plugin(tiny_bert, folder, tmp_path)
+    assert result["variant"]["head"] == "entity-start"
     test = result["metrics"]["test"]
     assert result["metrics"]["main"] == "f1" and {"f1", "f1_macro", "per_class", "precision", "recall"} <= set(test)
     predictions = (tmp_path / "out").rglob("seed-1.predictions.jsonl").__next__().read_text().splitlines()
     assert len(predictions) == 40 and set(json.loads(predictions[0])) == {"id", "gold", "predicted"}
 
 
-def test_relation_from_bioc_candidate_pairs(tiny_bert, tmp_path):
+@pytest.mark.parametrize("family", ["relation", "document-relation"])
+def test_relation_from_bioc_candidate_pairs(tiny_bert, tmp_path, family):
+    """The same candidate pairs, one encoder input each (relation) or one per document window (document-relation):
+    the same prediction rows."""
     source = TASKS / "bc5cdr-cid" / "data"
     names = {"train": "CDR_TrainingSet", "validation": "CDR_DevelopmentSet", "test": "CDR_TestSet"}
     files = {split: bioc_documents(source / f"{name}.BioC.xml", 4) for split, name in names.items()}
     options = {"pair_types": [["Chemical", "Disease"]], "identifier_infon": "MESH", "identifier_separator": "|",
                "relation_type_infon": "relation", "relation_entity_infons": ["Chemical", "Disease"]}
-    folder = write_plugin(tmp_path / "cid-slice", "cid-slice", files, family="relation", format="bioc-xml-relations",
+    folder = write_plugin(tmp_path / "cid-slice", "cid-slice", files, family=family, format="bioc-xml-relations",
                           format_options=options, labels=["none", "CID"])
     (result,) = run_plugin(tiny_bert, folder, tmp_path)
     assert set(result["metrics"]["test"]["per_class"]) <= {"CID"} and result["metrics"]["labels"] == ["none", "CID"]
+    assert result["task"]["metric_version"] == "sklearn/micro-f1-positive-classes/negative=none"
+    rows = [json.loads(line) for line in next((tmp_path / "out").rglob("seed-1.predictions.jsonl")).open()]
+    test_pairs = sum(line.count("<relation") for line in files["test"].splitlines())
+    assert len(rows) > test_pairs and all(set(row) == {"id", "gold", "predicted"} for row in rows)
+    assert {row["predicted"] for row in rows} <= {"none", "CID"}
 
 
 def test_cross_validated_task_runs_the_chosen_folds(tiny_bert, tmp_path):
