@@ -44,6 +44,7 @@ VIEWS = {
     "bigbio_text": ("classification",),
 }
 SUFFIXES = (".parquet", ".arrow")
+QUESTION_TYPES = ("yesno", "multiple_choice")  # bigbio_qa questions with one closed answer
 
 
 def read_hf_dataset(
@@ -53,7 +54,7 @@ def read_hf_dataset(
     entity_types: list[str] | None = None,
     entity_type_map: dict[str, str] | None = None,
     pair_types: list[list[str]] | None = None,
-    question_types: list[str] = ("yesno", "multiple_choice"),
+    question_types: list[str] | None = None,
 ) -> list[dict]:
     """The records of ``family_view`` (default: the schema's first view) from a BigBIO-schema split file."""
     if schema not in VIEWS:
@@ -75,7 +76,7 @@ def read_hf_dataset(
         return [record for document in documents for record in _relations(path, document, pair_types)]
     read = {"bigbio_qa": _question, "bigbio_te": _entailment, "bigbio_text": _text,
             "bigbio_pairs": _similarity if view == "similarity" else _pair}[schema]
-    records = [read(path, row, set(question_types)) for row in rows]
+    records = [read(path, row, set(question_types or QUESTION_TYPES)) for row in rows]
     return [record for record in records if record is not None]
 
 
