@@ -126,3 +126,13 @@ def test_cli_profile_refusals(tiny_bert, tmp_path, arguments, fragment):
     result = CliRunner().invoke(app, ["profile", str(tiny_bert), "--output", str(tmp_path), *arguments])
     assert result.exit_code == 2 and fragment in result.output
     assert not any(tmp_path.iterdir())
+
+
+def test_cli_profile_warns_on_a_busy_machine(tiny_bert, tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setattr(os, "getloadavg", lambda: (99.0, 99.0, 99.0))
+    result = CliRunner().invoke(app, ["profile", str(tiny_bert), "--sequence-length", "16", "--batch-size", "2",
+                                      "--repeats", "3", "--output", str(tmp_path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "load average 99.0" in result.output and "inflated" in result.output

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from biobench.cli.app import TasksDirs, app, models_app
-from biobench.cli.console import console, user_errors
+from biobench.cli.console import console, user_errors, warn
 from biobench.errors import BiobenchError
 from biobench.profiling import quiet_torchao
 
@@ -53,6 +53,7 @@ def profile(
         transformers.utils.logging.disable_progress_bar()
         card = resolve_model(model, model_cards())
         loaded = load_task(task, tasks_dir or []) if task else None
+        _warn_if_busy()
         if loaded is not None:
             loaded.verify()
         table = Table(
@@ -71,6 +72,16 @@ def profile(
         console.print(f"{card.name}: batch 1 latency and batch {batch_size} throughput on {inputs}", highlight=False)
         console.print(table)
         console.print(f"profiles written to {path.parent}", highlight=False)
+
+
+def _warn_if_busy() -> None:
+    """Timings on a machine whose cores are all taken by other work are inflated, sometimes many times over."""
+    import os
+
+    load, cores = os.getloadavg()[0], os.cpu_count() or 1
+    if load >= cores:
+        warn(f"load average {load:.1f} on {cores} cores before profiling: other work is running, and the "
+             f"latency and throughput figures will be inflated")
 
 
 @models_app.command("list")
