@@ -66,7 +66,8 @@ def run(
     )] = None,
     pooling: Annotated[Pooling, typer.Option(
         help="Sentence-level tasks' head: cls (the model's own [CLS] head), mean (a head on the mean of the token "
-        "vectors) or auto: the family's default, mean for sentence-transformers models pooled that way.",
+        "vectors), entity-start (relations: the two entities' opening markers) or auto: the family's default "
+        "(entity-start for relations; elsewhere mean for sentence-transformers models pooled that way).",
     )] = "auto",
     output: Annotated[Path, typer.Option(
         "--output", "-o",

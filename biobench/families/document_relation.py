@@ -73,10 +73,10 @@ class DocumentRelationFamily(RelationFamily):
         shared = [bool(flag) for indices, together in features.origins for index, flag in zip(indices, together)
                   if gold[index]]
         return {"pairs": len(records), "documents": len(features.inputs),
-                "encoder passes, one per pair": len(records),
-                "encoder passes, one per window": sum(len(inputs["input_ids"]) for inputs in features.inputs),
+                "encoder passes with one per pair": len(records),
+                "encoder passes (windows)": sum(len(inputs["input_ids"]) for inputs in features.inputs),
                 "gold pairs": sum(gold), "gold pairs sharing a window": sum(shared),
-                "pairs not sharing a window": sum(not flag for _, together in features.origins for flag in together)}
+                "pairs sharing no window": sum(not flag for _, together in features.origins for flag in together)}
 
 
 def _document_inputs(pairs: list[dict], tokenizer, markers: MarkerIds, frame: Frame, max_length: int):

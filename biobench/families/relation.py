@@ -69,6 +69,9 @@ class RelationFamily(SequenceFamily):
             )
         return labels
 
+    def collator(self, tokenizer):
+        return MarkedPairCollator(tokenizer)
+
     def featurize(self, records: list[RelationRecord], tokenizer, max_length: int, label_ids: dict[str, int]):
         """One input per record: its marked text (or the window of it holding both entities) and where the
         two entities start (``e1_start``, ``e2_start``: input positions; ``[CLS]`` where an entity is unmarked)."""
@@ -96,8 +99,9 @@ class RelationFamily(SequenceFamily):
     def feature_counts(self, records: list[RelationRecord], features: Features) -> dict[str, int]:
         """Pairs, encoder inputs, and how many pairs were cut to a window, split in two pieces, or unmarked."""
         how = [origin[1] for origin in features.origins]
-        return {"pairs": len(records), "inputs": len(features.inputs), "cut to a window of both entities":
-                how.count(WINDOW), "entities too far apart for one window": how.count(PIECES),
+        return {"pairs": len(records), "inputs": len(features.inputs),
+                "pairs cut to a window holding both entities": how.count(WINDOW),
+                "pairs in two pieces (entities farther apart than a window)": how.count(PIECES),
                 "pairs without both entities marked": how.count(UNMARKED)}
 
     def score(self, records: list[RelationRecord], predictions: list[str]) -> dict:
@@ -159,6 +163,26 @@ class Frame:
                 return offset + index - first
             offset += last - first
         raise ValueError(f"token {index} is outside the kept segments {segments}")
+
+
+class MarkedPairCollator:
+    """Pads a batch as ``DataCollatorWithPadding`` does; where the tokenizer pads on the left, the entity
+    positions move with their tokens."""
+
+    def __init__(self, tokenizer):
+        from transformers import DataCollatorWithPadding
+
+        self.padding = DataCollatorWithPadding(tokenizer)
+        self.left = tokenizer.padding_side == "left"
+
+    def __call__(self, features: list[dict]) -> dict:
+        import torch
+
+        batch = self.padding(features)
+        if self.left and "e1_start" in batch:
+            shift = batch["input_ids"].shape[1] - torch.tensor([len(feature["input_ids"]) for feature in features])
+            batch["e1_start"], batch["e2_start"] = batch["e1_start"] + shift, batch["e2_start"] + shift
+        return batch
 
 
 def pair_window(length: int, starts: list[int | None], ends: list[int | None], width: int) -> list[tuple[int, int]]:

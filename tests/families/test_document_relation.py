@@ -73,7 +73,7 @@ def test_long_documents_are_windows_and_far_pairs_are_still_scored(tiny_bert):
     for window, position in zip(inputs["mention_window"], inputs["mention_position"]):
         assert tokenizer.convert_ids_to_tokens(inputs["input_ids"][window][position]).startswith("[E:")
     counts = DOCUMENT_RELATION.feature_counts(RECORDS, features)
-    assert counts["encoder passes, one per pair"] == 2 and counts["encoder passes, one per window"] > 2
+    assert counts["encoder passes with one per pair"] == 2 and counts["encoder passes (windows)"] > 2
     assert counts["gold pairs"] == 1 and counts["gold pairs sharing a window"] == 1
     far = [{**RECORDS[0], "id": "doc:D1:D2", "tail": IBUPROFEN | {"spans": IBUPROFEN["spans"][1:]},
             "head": ASPIRIN | {"spans": ASPIRIN["spans"][:1]}}]

@@ -6,7 +6,7 @@ import json
 import pytest
 import torch
 import yaml
-from transformers import AutoModel, AutoTokenizer, DataCollatorWithPadding
+from transformers import AutoModel, AutoTokenizer
 from typer.testing import CliRunner
 
 from biobench.cli import app
@@ -80,17 +80,23 @@ def test_windows_never_cut_a_marker_away(tiny_bert):
         assert len(tokens) == 24 and tokens[inputs["e1_start"]] == "[E1]" and tokens[inputs["e2_start"]] == "[E2]"
     assert "[/E2]" in tokenizer.convert_ids_to_tokens(features.inputs[0]["input_ids"])
     counts = RELATION.feature_counts([near, far], features)
-    assert counts["cut to a window of both entities"] == 1 and counts["entities too far apart for one window"] == 1
+    assert counts["pairs cut to a window holding both entities"] == 1
+    assert counts["pairs in two pieces (entities farther apart than a window)"] == 1
     assert pair_window(100, [10, 20], [12, 22], 50) == [(0, 50)]
     assert pair_window(100, [5, 90], [None, None], 20) == [(3, 13), (88, 98)]
 
 
-def test_the_collator_keeps_the_entity_positions(tiny_bert):
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_the_collator_keeps_the_entity_positions_on_their_tokens(tiny_bert, side):
     tokenizer = load_task_tokenizer(resolve_model(str(tiny_bert)), RELATION, [CHEMPROT, GAD])
     features = RELATION.featurize([CHEMPROT, GAD], tokenizer, 32, {"INHIBITOR": 0, "1": 1})
-    batch = DataCollatorWithPadding(tokenizer)(features.inputs)
-    assert batch["e1_start"].tolist() == [f["e1_start"] for f in features.inputs]
-    assert batch["input_ids"].shape[0] == 2
+    tokenizer.padding_side = side
+    batch = RELATION.collator(tokenizer)(features.inputs)
+    ids = batch["input_ids"]
+    assert ids.shape[0] == 2 and ids.shape[1] > min(len(f["input_ids"]) for f in features.inputs)
+    for row, first, second in zip(range(2), ["[E1]", "@GENE$"], ["[E2]", "@DISEASE$"]):
+        tokens = tokenizer.convert_ids_to_tokens(ids[row])
+        assert (tokens[batch["e1_start"][row]], tokens[batch["e2_start"][row]]) == (first, second)
 
 
 def test_entity_start_head_reads_the_concatenated_start_vectors(tiny_bert):
