@@ -22,6 +22,7 @@ demo: install
 	$(BIN)/biobench run
 
 test: install
+	$(BIN)/ruff check biobench tests benchmarks
 	$(BIN)/python -m pytest
 
 clean:

@@ -79,7 +79,8 @@ def compare(path_a: Path, path_b: Path, resamples: int = 9999, seed: int = 0) ->
 def _check_comparable(path_b: Path, result_a: dict, result_b: dict, rows_a: list[dict], rows_b: list[dict]) -> None:
     for key in ("name", "version", "data_sha256"):
         if result_a["task"][key] != result_b["task"][key]:
-            raise DataError(path_b, f"task {key} differs ({result_a['task'][key]!r} vs {result_b['task'][key]!r}): not the same test set")
+            different = f"{result_a['task'][key]!r} vs {result_b['task'][key]!r}"
+            raise DataError(path_b, f"task {key} differs ({different}): not the same test set")
     if sorted(row["id"] for row in rows_a) != sorted(row["id"] for row in rows_b):
         raise DataError(path_b, "the two prediction files cover different examples")
     if len(rows_a) < 2:

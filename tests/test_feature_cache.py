@@ -11,12 +11,13 @@ def test_hit_returns_what_was_stored_and_skips_the_work(tiny_bert):
     labels = task.family.label_names(task.records("validation"), task.spec.labels)
     key = feature_key(tokenizer, task, "validation", labels, 64)
     fresh = cached_features(key, lambda: task.family.featurize(
-        task.records("validation"), tokenizer, 64, {l: i for i, l in enumerate(labels)}))
+        task.records("validation"), tokenizer, 64, {label: i for i, label in enumerate(labels)}))
     calls = []
     again = cached_features(key, lambda: calls.append(1) or Features([]))
     assert calls == [] and again.inputs == fresh.inputs
     assert [list(origin) for origin in fresh.origins] == again.origins
-    decoded = task.family.decode([[max(l, 0) for l in f["labels"]] for f in again.inputs], again, task.records("validation"), labels)
+    predictions = [[max(label, 0) for label in feature["labels"]] for feature in again.inputs]
+    decoded = task.family.decode(predictions, again, task.records("validation"), labels)
     assert decoded == [record["tags"] for record in task.records("validation")]
 
 
@@ -25,8 +26,9 @@ def test_key_depends_on_what_shapes_the_features(tiny_bert):
     tokenizer = AutoTokenizer.from_pretrained(tiny_bert)
     base = feature_key(tokenizer, task, "train", ["O"], 64)
     assert base == feature_key(tokenizer, task, "train", ["O"], 64)
-    assert len({base, feature_key(tokenizer, task, "train", ["O"], 128), feature_key(tokenizer, task, "test", ["O"], 64),
-                feature_key(tokenizer, load_task("ncbi-disease"), "train", ["O"], 64)}) == 4
+    others = {feature_key(tokenizer, task, "train", ["O"], 128), feature_key(tokenizer, task, "test", ["O"], 64),
+              feature_key(tokenizer, load_task("ncbi-disease"), "train", ["O"], 64)}
+    assert len({base, *others}) == 4
 
 
 def test_a_corrupt_entry_is_recomputed():

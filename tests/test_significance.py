@@ -47,7 +47,8 @@ def _rows(damage: float, seed: int = 0):
 def _write(folder, name, rows, **task):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / f"{name}.predictions.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
-    result = {"task": {"name": "ncbi-disease", "version": "1.0", "data_sha256": "x", "family": "ner", "metric": "f1", **task},
+    result = {"task": {"name": "ncbi-disease", "version": "1.0", "data_sha256": "x", "family": "ner", "metric": "f1",
+                       **task},
               "predictions_file": f"{name}.predictions.jsonl"}
     (folder / f"{name}.json").write_text(json.dumps(result))
     return folder / f"{name}.json"

@@ -255,10 +255,11 @@ def _scored(result: dict) -> str:
 def _write_leaderboard(results_dir: Path, target: Path) -> None:
     from biobench.cli.results import readable_results
     from biobench.files import write_atomic
-    from biobench.leaderboard import markdown
+    from biobench.leaderboard import markdown, scan_profiles
 
     results = readable_results(results_dir, strict=False)
-    write_atomic(target, markdown(results))
+    profiles = readable_results(results_dir, False, scan_profiles)
+    write_atomic(target, markdown(results, profiles=profiles))
     _summary(results)
     console.print(f"leaderboard written to {target}")
 

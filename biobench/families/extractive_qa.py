@@ -35,7 +35,7 @@ class WindowOrigin(NamedTuple):
 
 @dataclass(frozen=True)
 class ExtractiveQaFamily:
-    stride: int | None = None  # sub-words two neighbouring windows share; None: a quarter of max_length
+    stride: int | None = None  # sub-words two neighbouring windows share (at most a quarter of max_length)
     answerless_windows: int | None = None  # per question, answerless windows trained on; None: all
 
     name = "extractive-qa"
@@ -78,7 +78,7 @@ class ExtractiveQaFamily:
             [record["context"] for record in records],
             truncation="only_second",
             max_length=max_length,
-            stride=max_length // 4 if self.stride is None else self.stride,
+            stride=max_length // 4 if self.stride is None else min(self.stride, max_length // 4),
             return_overflowing_tokens=True,
             return_offsets_mapping=True,
         )
