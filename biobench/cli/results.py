@@ -28,8 +28,9 @@ def readable_results(results_dir: Path, strict: bool, scan: Callable | None = No
 
 @app.command("leaderboard")
 def leaderboard_command(
-    results_dir: Annotated[Path, typer.Argument(
-        help="Folder of result files and profile files (*.profile.json), searched recursively.")],
+    reference: Annotated[str, typer.Argument(
+        help="Folder of result and profile files (searched recursively), or hf://ORG/NAME: results pushed to the Hub.",
+    )],
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o",
         help="File to write (default: print only).",
@@ -62,6 +63,9 @@ def leaderboard_command(
         from biobench.files import write_atomic
         from biobench.leaderboard import FORMATS, LONG_FORMATS, render, scan_profiles
 
+        from biobench.sharing import download_results, is_hub_reference
+
+        results_dir = download_results(reference) if is_hub_reference(reference) else Path(reference)
         if not results_dir.is_dir():
             raise BiobenchError(f"{results_dir}: results folder does not exist")
         chosen = format or (output.suffix.lstrip(".").replace("markdown", "md") if output and output.suffix else "md")
