@@ -127,3 +127,15 @@ def test_checksum_mismatch_exits_2(ncbi_slice):
 def test_debug_shows_the_traceback():
     result = invoke("--debug", "run", "--task", "nope")
     assert result.exit_code != 0 and result.exception is not None
+
+
+def test_run_profile_writes_a_profile_the_leaderboard_reads(tiny_bert, ncbi_slice, tmp_path):
+    output = tmp_path / "results"
+    result = run_tiny(tiny_bert, ncbi_slice, output, "--epochs", "1", "--profile")
+    assert result.exit_code == 0, result.output
+    (profile,) = output.rglob("*.profile.json")
+    saved = json.loads(profile.read_text())
+    assert saved["kind"] == "profile" and saved["task"] == "ncbi-slice" and saved["latency_ms_p50"] > 0
+    board = (output / "leaderboard.md").read_text()
+    row = next(line for line in board.splitlines() if line.startswith(f"| `{tiny_bert.name}"))
+    assert f"{saved['latency_ms_p50']:.1f}" in row or f"{saved['latency_ms_p50']:.2f}" in row

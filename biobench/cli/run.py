@@ -82,6 +82,10 @@ def run(
     run_name: Annotated[Optional[str], typer.Option(
         help="Prefix of each run's name in the tracker (default: model-task-setting-seed).",
     )] = None,
+    profile: Annotated[bool, typer.Option(
+        "--profile", help="After the runs, profile each model once on the first task's test texts (size, latency, "
+                          "throughput, memory): a profile file the leaderboard reads beside the results.",
+    )] = False,
     trust_remote_code: Annotated[bool, typer.Option(
         "--trust-remote-code", help="Allow models whose config asks to run code shipped with them (auto_map).",
     )] = False,
@@ -116,7 +120,8 @@ def run(
             models=model, tasks=task, suite=suite, tasks_dirs=tasks_dir or [], suites_dirs=suites_dir or [],
             seeds=_seeds(seeds, seed), folds=fold or [], output=output,
             leaderboard=leaderboard or output / "leaderboard.md", work_dir=work_dir,
-            trust_remote_code=trust_remote_code, tracking=Tracking(_value(report_to), run_name, output),
+            trust_remote_code=trust_remote_code, profile=profile,
+            tracking=Tracking(_value(report_to), run_name, output),
             shard=_parse_shard(shard), overrides=_overrides(
                 epochs, lr, batch_size, max_length, max_train_examples, max_eval_examples, _value(precision),
                 adapter_tuning, _value(peft), recursions, _value(pooling)),
@@ -139,6 +144,7 @@ class RunRequest:
     leaderboard: Path
     work_dir: Path | None
     trust_remote_code: bool
+    profile: bool
     tracking: Tracking
     shard: tuple[int, int]
     overrides: Overrides
@@ -184,7 +190,18 @@ def execute_request(request: RunRequest) -> None:
         validate_task(loaded)
     _run_matrix(cards, tasks, request)
     if is_main_process():
+        if request.profile:
+            _profile(cards, tasks[0], request.output)
         _write_leaderboard(request.output, request.leaderboard)
+
+
+def _profile(cards, task, output: Path) -> None:
+    """Each model's efficiency on the first task's test texts, once, as a profile file beside the results."""
+    from biobench.profiling import profile_to_file
+
+    for card in cards:
+        path = profile_to_file(card, output, task=task)
+        console.print(f"profiled {card.name} on {task.name} -> {path}")
 
 
 def _value(choice):
