@@ -5,7 +5,8 @@ import torch
 
 from biobench import catalog
 from biobench.models.build import load_encoder
-from biobench.models.loading import count_parameters, export_encoder
+from biobench.models.build import export_encoder
+from biobench.models.loading import count_parameters
 from biobench.errors import BiobenchError, UnknownNameError
 from biobench.models.cards import load_cards, resolve_model
 from builders import write_plugin

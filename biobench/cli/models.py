@@ -121,7 +121,7 @@ def models_export(
 ) -> None:
     """Save a model's encoder without its pre-training head (smaller; loads with --model FOLDER)."""
     with user_errors():
-        from biobench.models.loading import export_encoder
+        from biobench.models.build import export_encoder
         from biobench.catalog import model_cards
         from biobench.models.cards import resolve_model
 

@@ -3,11 +3,13 @@ and the tokenizer that goes with it, holding the tokens the family's inputs add 
 
 from __future__ import annotations
 
+import torch
 from torch import nn
 
+from biobench.errors import BiobenchError
 from biobench.models.cards import ModelCard
 from biobench.models.heads import HEAD_CLASSES
-from biobench.models.loading import load_tokenizer
+from biobench.models.loading import ParameterCounts, count_parameters, load_tokenizer
 from biobench.models.variant import Variant
 from biobench.registry import MODEL_KINDS
 
@@ -60,3 +62,13 @@ def load_encoder(card: ModelCard, recursions: int | None = None) -> nn.Module:
     """The card's bare encoder (no head) in float32 and eval mode, e.g. to profile or export it."""
     Variant(recursions=recursions).check_model(card)
     return MODEL_KINDS.get(card.kind).load_encoder(card, recursions)
+
+
+def export_encoder(card: ModelCard, output_dir, dtype: str = "float32") -> ParameterCounts:
+    """Save the card's encoder alone (no pre-training head) with its tokenizer, e.g. to ship a student."""
+    if dtype not in ("float32", "float16", "bfloat16"):
+        raise BiobenchError(f"unknown dtype {dtype!r}: float32, float16 or bfloat16")
+    model = load_encoder(card)
+    model.to(getattr(torch, dtype)).save_pretrained(output_dir)
+    load_tokenizer(card).save_pretrained(output_dir)
+    return count_parameters(model)

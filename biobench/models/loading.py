@@ -42,15 +42,3 @@ def count_parameters(model: torch.nn.Module) -> ParameterCounts:
             unique += parameter.numel()
             trainable += parameter.numel() if parameter.requires_grad else 0
     return ParameterCounts(total, unique, trainable)
-
-
-def export_encoder(card: ModelCard, output_dir, dtype: str = "float32") -> ParameterCounts:
-    """Save the card's encoder alone (no pre-training head) with its tokenizer, e.g. to ship a student."""
-    from biobench.models.build import load_encoder
-
-    if dtype not in ("float32", "float16", "bfloat16"):
-        raise BiobenchError(f"unknown dtype {dtype!r}: float32, float16 or bfloat16")
-    model = load_encoder(card)
-    model.to(getattr(torch, dtype)).save_pretrained(output_dir)
-    load_tokenizer(card).save_pretrained(output_dir)
-    return count_parameters(model)
