@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-import numpy as np
 
 RESAMPLES = 9999
 SIGNIFICANCE = 0.05
-BATCH_VALUES = 2**22  # numbers held per batch of resamples: bounds memory on large test sets
 
 
 class BaselineInfo(TypedDict):
@@ -51,20 +49,14 @@ def paired_p_value(family, main: str, rows_a: list[dict], rows_b: list[dict], re
                    seed: int = 0) -> tuple[float | None, str]:
     """Two-sided paired permutation test of the main metric on the same records (rows in the same order),
     as ``biobench compare`` runs it: each record's answers swapped between the systems at random."""
-    from scipy.stats import permutation_test
+    from biobench.significance import paired_p_value as permutation_p_value
 
     computed = family.metrics[0].name
     if main != computed:
         return None, f"the family's paired statistics give {computed}, not the task's main metric {main}"
     if len(rows_a) < 2:
         return None, "a paired test needs at least two test examples"
-    stats_a, stats_b = family.paired_statistics(rows_a), family.paired_statistics(rows_b)
-
-    def difference(a, b, axis=0):
-        return family.main_from_statistics(a.sum(axis=axis)) - family.main_from_statistics(b.sum(axis=axis))
-
-    test = permutation_test((stats_a, stats_b), difference, permutation_type="samples", vectorized=True,
-                            n_resamples=resamples, axis=0, random_state=seed,
-                            batch=max(1, BATCH_VALUES // stats_a.size))
+    p_value = permutation_p_value(family, family.paired_statistics(rows_a), family.paired_statistics(rows_b),
+                                  resamples, seed)
     method = f"paired permutation test of {computed}, two-sided, {resamples:,} resamples, seed {seed}"
-    return float(np.clip(test.pvalue, 0.0, 1.0)), method
+    return p_value, method

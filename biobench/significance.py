@@ -48,21 +48,10 @@ def compare(path_a: Path, path_b: Path, resamples: int = 9999, seed: int = 0) ->
     family = FAMILIES.get(result_a["task"]["family"])
     stats_a = family.paired_statistics(rows_a)
     stats_b = family.paired_statistics(_aligned(rows_a, rows_b))
-    # scipy moves the resampled axis of a sample last and adds batch axes where it likes, so a 2-D sample's columns
-    # land in different places for bootstrap and permutation_test. It resamples row numbers instead (B's numbered
-    # after A's), and the statistic looks the rows up: their columns stay last.
-    stats = np.concatenate([stats_a, stats_b])
-    rows_of_a, rows_of_b = np.arange(len(stats_a)), np.arange(len(stats_a), len(stats))
-
-    def main(rows, axis):
-        return family.main_from_statistics(stats[np.moveaxis(rows, axis, -1)].sum(axis=-2))
-
-    def difference(rows_a, rows_b, axis=-1):
-        return main(rows_b, axis) - main(rows_a, axis)
-
-    test = permutation_test((rows_of_a, rows_of_b), difference, permutation_type="samples", vectorized=True,
+    samples, difference = _paired_difference(family, stats_a, stats_b)
+    test = permutation_test(samples, difference, permutation_type="samples", vectorized=True,
                             n_resamples=resamples, batch=_BATCH, random_state=seed)
-    interval = bootstrap((rows_of_a, rows_of_b), difference, paired=True, vectorized=True, n_resamples=resamples,
+    interval = bootstrap(samples, difference, paired=True, vectorized=True, n_resamples=resamples,
                          batch=_BATCH, random_state=seed, method="percentile").confidence_interval
     return Comparison(
         task=result_a["task"]["name"],
@@ -74,6 +63,35 @@ def compare(path_a: Path, path_b: Path, resamples: int = 9999, seed: int = 0) ->
         p_value=float(test.pvalue),
         interval=(float(interval.low), float(interval.high)),
     )
+
+
+def paired_p_value(family, stats_a: np.ndarray, stats_b: np.ndarray, resamples: int = 9999, seed: int = 0) -> float:
+    """Two-sided paired permutation test of the main metric: each row's statistics swapped between A and B."""
+    from scipy.stats import permutation_test
+
+    samples, difference = _paired_difference(family, stats_a, stats_b)
+    test = permutation_test(samples, difference, permutation_type="samples", vectorized=True,
+                            n_resamples=resamples, batch=_BATCH, random_state=seed)
+    return float(np.clip(test.pvalue, 0.0, 1.0))
+
+
+def _paired_difference(family, stats_a: np.ndarray, stats_b: np.ndarray):
+    """scipy's samples and statistic for B - A of the main metric over paired rows of statistics.
+
+    scipy moves the resampled axis of a sample last and adds batch axes where it likes, so a 2-D sample's columns
+    land in different places for bootstrap and permutation_test. It resamples row numbers instead (B's numbered
+    after A's), and the statistic looks the rows up: their columns stay last.
+    """
+    stats = np.concatenate([stats_a, stats_b])
+    samples = (np.arange(len(stats_a)), np.arange(len(stats_a), len(stats)))
+
+    def main(rows, axis):
+        return family.main_from_statistics(stats[np.moveaxis(rows, axis, -1)].sum(axis=-2))
+
+    def difference(rows_a, rows_b, axis=-1):
+        return main(rows_b, axis) - main(rows_a, axis)
+
+    return samples, difference
 
 
 def _check_comparable(path_b: Path, result_a: dict, result_b: dict, rows_a: list[dict], rows_b: list[dict]) -> None:
