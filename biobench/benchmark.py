@@ -8,7 +8,7 @@ n-th run for job arrays. Runs of different settings never share a file.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from biobench.distributed import is_main_process
@@ -196,8 +196,3 @@ def _model_info(card: ModelCard) -> dict:
 def _identity(card: ModelCard, task: Task, config: TrainingConfig) -> dict:
     task_info = {"name": task.name, "version": task.spec.version, "data_sha256": task.data_sha256, "fold": task.fold}
     return run_identity(_model_info(card), task_info, config.as_dict())
-
-
-def with_variant(overrides: Overrides, **changes) -> Overrides:
-    """``overrides`` with some variant fields changed (e.g. a depth sweep)."""
-    return replace(overrides, variant=replace(overrides.variant, **changes))
