@@ -24,10 +24,13 @@ def number(value: float | None, digits: int = 2) -> str:
 
 
 def mean_std(cell: Cell) -> str:
-    """``82.00 ± 0.41``; ``82.00`` for one run; ``–`` for none."""
+    """``82.00 ± 0.41``; ``82.00`` for one run; ``–`` for none; marked ``†`` where a run is not above the
+    trivial baseline, ``‡`` where one collapsed, ``*`` for a reference on another split or metric."""
     if cell.mean is None:
         return MISSING
-    return f"{cell.mean:.2f}" if cell.std is None else f"{cell.mean:.2f} ± {cell.std:.2f}"
+    text = f"{cell.mean:.2f}" if cell.std is None else f"{cell.mean:.2f} ± {cell.std:.2f}"
+    marks = ("†" if cell.below else "") + ("‡" if cell.collapsed else "") + ("*" if cell.approximate else "")
+    return f"{text} {marks}" if marks else text
 
 
 def seeds(values: tuple[int, ...]) -> str:
@@ -50,7 +53,28 @@ def notes(board: Leaderboard) -> list[str]:
         "BLURB-style: the mean over families of each family's mean. A mean is left out (–) where a row lacks one "
         "of its tasks. Cross-validated tasks: mean over the folds run.",
         efficiency_note(board),
+        *guide_notes(board),
     ]
+
+
+def guide_notes(board: Leaderboard) -> list[str]:
+    """What the baseline and reference rows are, and what the marks say (only where they appear)."""
+    notes = []
+    cells = [cell for row in board.rows for cell in row.cells.values()]
+    if any(row.kind == "baseline" for row in board.guides):
+        notes.append("trivial baseline: the score of each family's trivial predictor (majority class; every word "
+                     "O for NER; the training mean for similarity; the empty answer for extractive QA) on the same "
+                     "test set, fitted on the training split. † marks a cell with runs not above it: a lower score, "
+                     "or p ≥ 0.05 in a two-sided paired permutation test against the baseline's predictions"
+                     + (f" ({sum(cell.below > 0 for cell in cells)} such cells)." if cells else "."))
+    if any(cell.collapsed for cell in cells):
+        notes.append("‡ marks a cell with runs that collapsed: every test example given the same answer (NER: no "
+                     "entity).")
+    if any(row.kind == "reference" for row in board.guides):
+        notes.append("reference rows: published test scores in the task's main metric, from the task cards' "
+                     "`reference_scores` (`biobench tasks show TASK` gives each source); * where the published "
+                     "split or metric differs from this task's.")
+    return notes
 
 
 def efficiency_note(board: Leaderboard) -> str:

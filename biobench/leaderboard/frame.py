@@ -42,6 +42,10 @@ def results_frame(results: list[Result]) -> pd.DataFrame:
             "threads": result.get("hardware", {}).get("torch_threads"),
             "accelerator": (result["hardware"].get("accelerator") or "none") if "hardware" in result else None,
             "metrics": {split: result["metrics"].get(split, {}) for split in ("validation", "test")},
+            "baseline": _baseline_score(result),
+            "above": result["baseline"]["above"] if "baseline" in result else None,
+            "collapsed": result.get("collapsed"),
+            "references": result["task"].get("reference_scores", []),
         }
         for result in sorted(results, key=lambda result: result.get("created", ""))
     ]
@@ -72,6 +76,12 @@ def _row_label(result: Result) -> str:
     """The model name with its setting's label, e.g. ``minilm-l6 (adapters, 2,000 train examples)``."""
     label = result["setting"]["label"]
     return result["model"]["name"] + (f" ({', '.join(label)})" if label else "")
+
+
+def _baseline_score(result: Result) -> float | None:
+    """The trivial baseline's main test metric (files written before baselines have none)."""
+    baseline = result.get("baseline")
+    return baseline["test"].get(result["task"]["metric"]) if baseline else None
 
 
 def _split_pooled_settings(frame: pd.DataFrame) -> pd.DataFrame:

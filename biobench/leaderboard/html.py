@@ -28,10 +28,12 @@ def render_html(board: Leaderboard) -> str:
         best = {column.key: _best(board, column) for column in shown if column.group in SCORES}
         head = "".join(_header(column, board, index, shown) for index, column in enumerate(shown))
         rows = "\n".join(_row(row, shown, best) for row in board.rows)
+        guides = "\n".join(_row(row, shown, {}) for row in board.guides)
         notes = "".join(f"<li>{_code(escape(note))}</li>" for note in words.notes(board))
         figures = "".join(_figure(plot) for plot in plots(board))
         body = (f'<div class="board"><table id="board"><thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>'
-                f'</table></div>\n<p class="hint">{len(board.rows)} rows. Click a column to sort it; click again '
+                f'<tfoot>\n{guides}\n</tfoot></table></div>'
+                f'\n<p class="hint">{len(board.rows)} rows. Click a column to sort it; click again '
                 f"to reverse. Missing values (–) stay last either way. Scores in bold: the best of their column.</p>"
                 f'\n<ul class="notes">{notes}</ul>\n<h2>Score against cost</h2>\n<div class="plots">{figures}</div>')
     subtitle = escape(words.provenance(board)) if board.rows else ""
@@ -54,19 +56,21 @@ def _row(row: Row, shown: list[Column], best: dict[str, float | None]) -> str:
         if column.key == "model":
             setting = "" if row.setting == "defaults" else f' <span class="setting">{escape(row.setting)}</span>'
             badge = '<span class="badge" title="lacks some tasks: no means">partial</span>' if row.partial else ""
-            text = f"<code>{escape(row.name)}</code>{badge}{setting}"
+            name = f"<code>{escape(row.name)}</code>" if row.kind == "model" else f"<em>{escape(row.name)}</em>"
+            text = f"{name}{badge}{setting}"
         elif value is None:
             classes.append("missing")
             text = words.MISSING
         else:
             text = escape(column.text(row))
-            if column.runs:
+            if column.runs and row.kind != "reference":
                 text += f'<span class="n">n={column.runs(row)}</span>'
             if best.get(column.key) is not None and value == best[column.key]:
                 classes.append("best")
         sort_value = "" if value is None else escape(str(value))
         cells.append(f'<td class="{" ".join(classes)}" data-value="{sort_value}">{text}</td>')
-    kind = "partial" if row.partial else ("profile" if not row.evaluated else "complete")
+    kind = row.kind if row.kind != "model" else \
+        "partial" if row.partial else ("profile" if not row.evaluated else "complete")
     return f'<tr class="{kind}" data-model="{escape(row.model)}">{"".join(cells)}</tr>'
 
 
@@ -120,6 +124,8 @@ td.best { color: #0b5394; font-weight: 700; }
 td.missing { color: #aaa; text-align: center; }
 td .n { color: #999; font-size: 11px; margin-left: 5px; }
 tbody tr:hover td { background: #f6f9ff; }
+tfoot td { color: #555; background: #fafafa; }
+tfoot tr.baseline td { border-top: 2px solid #b9c0ca; }
 .hint { color: #666; font-size: 12px; margin: 6px 0 0; }
 .notes { color: #444; font-size: 13px; padding-left: 18px; max-width: 1300px; }
 .notes li { margin: 3px 0; }

@@ -15,7 +15,7 @@ def render_csv(board: Leaderboard, long: bool = False) -> str:
         frame = long_form(board.runs) if len(board.runs) else pd.DataFrame(columns=LONG_COLUMNS)
         frame = frame.assign(made=board.made, biobench=board.version)
         return frame.to_csv(index=False)
-    rows = [record(board, row) for row in board.rows]
+    rows = [record(board, row) for row in (*board.rows, *board.guides)]
     if not rows:
         return ""
     frame = pd.DataFrame(rows).astype({"parameters": "Int64", "trainable": "Int64"})
@@ -25,11 +25,12 @@ def render_csv(board: Leaderboard, long: bool = False) -> str:
 def record(board: Leaderboard, row: Row) -> dict:
     """One leaderboard row under plain column names: ``<task> <metric>``, ``... std``, ``<task> runs``,
     ``<family> family``, efficiency, provenance."""
-    fields = {"model": row.model, "name": row.name, "setting": row.setting, "setting_ids": " ".join(row.settings),
-              "evaluated": row.evaluated, "partial": row.partial}
+    fields = {"model": row.model, "name": row.name, "kind": row.kind, "setting": row.setting,
+              "setting_ids": " ".join(row.settings), "evaluated": row.evaluated, "partial": row.partial}
     for task in board.tasks:
         cell, metric = row.cells[task], board.metrics[task]
-        fields |= {f"{task} {metric}": cell.mean, f"{task} {metric} std": cell.std, f"{task} runs": cell.runs}
+        fields |= {f"{task} {metric}": cell.mean, f"{task} {metric} std": cell.std, f"{task} runs": cell.runs,
+                   f"{task} not above baseline": cell.below, f"{task} collapsed": cell.collapsed}
     fields |= {f"{family} family": mean for family, mean in row.families.items()}
     efficiency = row.efficiency
     fields |= {

@@ -27,15 +27,18 @@ def render_json(board: Leaderboard, long: bool = False) -> str:
             "families": {family: list(tasks) for family, tasks in board.families.items()},
             "profile_hardware": board.profile_hardware,
             "rows": [_row(row) for row in board.rows],
+            "guides": [_row(row) for row in board.guides],
         }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def _row(row: Row) -> dict:
     return {
-        "model": row.model, "name": row.name, "setting": row.setting, "setting_ids": list(row.settings),
-        "evaluated": row.evaluated, "partial": row.partial,
-        "tasks": {task: {"mean": _round(cell.mean), "std": _round(cell.std), "runs": cell.runs}
+        "model": row.model, "name": row.name, "kind": row.kind, "setting": row.setting,
+        "setting_ids": list(row.settings), "evaluated": row.evaluated, "partial": row.partial,
+        "tasks": {task: {"mean": _round(cell.mean), "std": _round(cell.std), "runs": cell.runs,
+                         "not_above_baseline": cell.below, "collapsed": cell.collapsed,
+                         "approximate": cell.approximate}
                   for task, cell in row.cells.items()},
         "families": {family: _round(mean) for family, mean in row.families.items()},
         "mean": _round(row.mean), "blurb_style": _round(row.blurb),

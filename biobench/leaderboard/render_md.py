@@ -12,13 +12,13 @@ def render_md(board: Leaderboard) -> str:
         return f"# {board.title}\n\nNo results found.\n"
     shown = columns(board)
     lines = [f"# {board.title}", "", _line(column.title for column in shown), _line("---" for _ in shown)]
-    for row in board.rows:
+    for row in (*board.rows, *board.guides):
         cells = []
         for column in shown:
             text = column.text(row)
             if column.key == "model":
-                text = f"`{text}`"
-            elif column.runs and column.value(row) is not None:
+                text = f"`{text}`" if row.kind == "model" else f"*{text}*"
+            elif column.runs and column.value(row) is not None and row.kind != "reference":
                 text += f" (n={column.runs(row)})"
             cells.append(text)
         lines.append(_line(cells))

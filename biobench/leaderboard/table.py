@@ -4,6 +4,11 @@ A row is a model with a setting label (``frame.results_frame`` makes it); per ta
 the main test metric over the row's runs (x100) and their count; per task family, the mean over its tasks
 (BLURB-style); the plain mean over tasks and BLURB's suite score, the mean of the family means (each only
 where the row has every task it is a mean of); and the encoder's efficiency from its profile file.
+
+Beside the model rows stand the guide rows (``Leaderboard.guides``): the trivial baseline of every task (the
+score its family's trivial predictor got on the same test set, as the result files record it), and one row per
+published reference model (the task cards' ``reference_scores`` in the task's main metric). A model cell counts
+its runs that are not above the baseline (paired test, p < 0.05) and that collapsed to one answer.
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ class Cell:
     mean: float | None
     std: float | None  # sample std; None for fewer than two runs
     runs: int
+    below: int = 0  # runs not above the trivial baseline (higher score with p < 0.05); unknown counts as neither
+    collapsed: int = 0  # runs whose test predictions are all one answer
+    approximate: bool = False  # a reference whose split or metric differs from the task's
 
 
 @dataclass(frozen=True)
@@ -58,11 +66,12 @@ class Row:
     seeds: tuple[int, ...]
     efficiency: Efficiency | None
     evaluated: bool = True  # False: a profile without results ("profile only")
+    kind: str = "model"  # model; or a guide row: baseline, reference
 
     @property
     def partial(self) -> bool:
         """Scored on some tasks of the leaderboard, not all."""
-        return self.evaluated and any(cell.mean is None for cell in self.cells.values())
+        return self.kind == "model" and self.evaluated and any(cell.mean is None for cell in self.cells.values())
 
     @property
     def mean_of_present(self) -> float | None:
@@ -83,6 +92,7 @@ class Leaderboard:
     made: str  # ISO date
     version: str  # of biobench
     runs: pd.DataFrame = field(repr=False)  # results_frame: one row per run
+    guides: tuple[Row, ...] = ()  # the trivial baseline row, then the published reference rows
 
 
 def build(results: list[Result], profiles: list[dict] = (), title: str = TITLE,
@@ -108,6 +118,7 @@ def build(results: list[Result], profiles: list[dict] = (), title: str = TITLE,
         made=(made or datetime.datetime.now(datetime.timezone.utc).date()).isoformat(),
         version=_biobench_version(),
         runs=frame,
+        guides=_guides(frame, tasks, families) if tasks else (),
     )
 
 
@@ -116,8 +127,11 @@ def _row(model: str, runs: pd.DataFrame, tasks: tuple[str, ...], families: dict[
     cells = {}
     for task in tasks:
         scores = 100 * runs.loc[runs["task"] == task, "score"]
+        mine = runs[runs["task"] == task]
         cells[task] = Cell(mean=float(scores.mean()) if len(scores) else None,
-                           std=float(scores.std()) if len(scores) > 1 else None, runs=len(scores))
+                           std=float(scores.std()) if len(scores) > 1 else None, runs=len(scores),
+                           below=int((mine["above"] == False).sum()),  # noqa: E712 (None: not known)
+                           collapsed=int((mine["collapsed"] == True).sum()))  # noqa: E712
     family_means = {family: _mean([cells[task].mean for task in members]) for family, members in families.items()}
     first = runs.iloc[0]
     recursions = runs["recursions"].dropna()
@@ -136,6 +150,38 @@ def _row(model: str, runs: pd.DataFrame, tasks: tuple[str, ...], families: dict[
         seeds=tuple(sorted(int(seed) for seed in runs["seed"].unique())),
         efficiency=_efficiency(profile) if profile else None,
     )
+
+
+def _guides(frame: pd.DataFrame, tasks: tuple[str, ...], families: dict[str, tuple[str, ...]]) -> tuple[Row, ...]:
+    """The trivial baseline row (where any result records its baseline), then a row per published reference."""
+    baseline = {}
+    for task in tasks:
+        scores = 100 * frame.loc[frame["task"] == task, "baseline"].dropna()
+        baseline[task] = Cell(float(scores.mean()) if len(scores) else None,
+                              float(scores.std()) if scores.nunique() > 1 else None, len(scores))
+    guides = [_guide("trivial baseline", "each family's trivial predictor", "baseline", baseline, families)] \
+        if any(cell.mean is not None for cell in baseline.values()) else []
+    references: dict[str, dict[str, Cell]] = {}
+    for task in tasks:
+        runs = frame[frame["task"] == task]
+        cards = [card for card in runs["references"] if card]
+        metric = runs["metric"].iloc[0]
+        for reference in cards[-1] if cards else []:  # the latest task card that lists any
+            if reference["metric"] == metric:
+                approximate = not (reference.get("split_matches") and reference.get("metric_matches"))
+                references.setdefault(reference["model"], {})[task] = Cell(100 * reference["score"], None, 0,
+                                                                           approximate=approximate)
+    for model, cells in sorted(references.items()):
+        cells = {task: cells.get(task, Cell(None, None, 0)) for task in tasks}
+        guides.append(_guide(f"reference: {model}", "published", "reference", cells, families))
+    return tuple(guides)
+
+
+def _guide(model: str, setting: str, kind: str, cells: dict[str, Cell], families: dict[str, tuple[str, ...]]) -> Row:
+    family_means = {family: _mean([cells[task].mean for task in members]) for family, members in families.items()}
+    return Row(model=model, name=model, setting=setting, settings=(), parameters=None, trainable=None, precision="",
+               cells=cells, families=family_means, mean=_mean([cell.mean for cell in cells.values()]),
+               blurb=_mean(list(family_means.values())), seeds=(), efficiency=None, kind=kind)
 
 
 def _profile_row(profile: dict, tasks: tuple[str, ...], families: dict[str, tuple[str, ...]]) -> Row:

@@ -11,17 +11,19 @@ import pandas as pd
 
 from biobench.leaderboard._words import count
 
-CELL = re.compile(r"^(?P<mean>-?\d+\.\d\d)(?: ± (?P<std>\d+\.\d\d))?\s*(?:\(?n=(?P<runs>\d+)\)?)?$")
+CELL = re.compile(r"^(?P<mean>-?\d+\.\d\d)(?: ± (?P<std>\d+\.\d\d))?\s*(?P<marks>[†‡*]*)\s*"
+                  r"(?:\(?n=(?P<runs>\d+)\)?)?$")
 
 
 def task_cell(text: str) -> tuple:
-    """``82.00 ± 0.41 (n=3)`` -> ("82.00", "0.41", 3); ``–`` -> (None, None, 0)."""
+    """``82.00 ± 0.41 † (n=3)`` -> ("82.00", "0.41", 3); ``–`` -> (None, None, 0); a reference's ``87.82 *``
+    (no runs) -> ("87.82", None, 0)."""
     text = text.strip()
     if text == "–":
         return None, None, 0
     found = CELL.match(text)
     assert found, text
-    return found["mean"], found["std"], int(found["runs"])
+    return found["mean"], found["std"], int(found["runs"] or 0)
 
 
 def two(value) -> str | None:
@@ -39,7 +41,7 @@ def from_markdown(text: str, tasks, families) -> dict:
     for line in lines[2:]:
         cells = dict(zip(header, (cell.strip() for cell in line.strip()[2:-2].split(" | "))))
         missing = {"–": None}
-        table[cells["model"].strip("`")] = {
+        table[cells["model"].strip("`*")] = {
             **{task: task_cell(cells[task]) for task in tasks},
             **{family: missing.get(cells[f"{family} (family)"], cells[f"{family} (family)"]) for family in families},
             "mean": missing.get(cells["mean"], cells["mean"]), "blurb": missing.get(cells["BLURB-style"],
@@ -62,7 +64,7 @@ def from_csv(text: str, tasks, families, metrics) -> dict:
             **{family: two(row[f"{family} family"]) for family in families},
             "mean": two(row["mean"]), "blurb": two(row["blurb_style"]), "size": one(row["size_mb"]),
             "latency": one(row["latency_ms_p50"]), "throughput": one(row["throughput_sequences_per_second"]),
-            "parameters": count(int(row["parameters"])),
+            "parameters": count(None if pd.isna(row["parameters"]) else int(row["parameters"])),
         }
     return table
 
@@ -70,7 +72,7 @@ def from_csv(text: str, tasks, families, metrics) -> dict:
 def from_json(text: str) -> dict:
     document = json.loads(text)
     table = {}
-    for row in document["rows"]:
+    for row in document["rows"] + document.get("guides", []):
         efficiency = row["efficiency"] or {}
         table[row["model"]] = {
             **{task: (two(cell["mean"]), two(cell["std"]), cell["runs"]) for task, cell in row["tasks"].items()},

@@ -32,6 +32,11 @@ def _results():
                                    parameters=parameters))
     made += [result("teacher", "n1", seed, 0.5 + 0.01 * seed, label=("adapters",)) for seed in (1, 2)]
     made.append(result("small", "s1", 7, 0.123, family="similarity", metric="pearson", parameters=4_400_000))
+    for run in made[:3]:  # the teacher's n1 runs: a baseline, a reference, one run not above it
+        run["baseline"] = {"predictor": "every word O", "prediction": "O", "test": {"f1": 0.0}, "p_value": 0.01,
+                           "p_value_method": "test", "above": run["seed"] != 2}
+        run["task"]["reference_scores"] = [{"model": "BioBERT", "metric": "f1", "score": 0.8971, "source": "paper",
+                                            "split_matches": False, "metric_matches": True}]
     return made
 
 
@@ -49,7 +54,8 @@ def test_the_four_renderings_carry_the_same_numbers():
     from_json = parse.from_json(render_board(board, "json"))
     from_html = parse.from_html(render_board(board, "html"), tasks, families)
     assert from_md == from_csv == from_json == from_html
-    assert len(from_md) == len(board.rows) == 5
+    assert len(from_md) == len(board.rows) + 2 == 7
+    assert from_md["trivial baseline"]["n1"] == ("0.00", None, 3) and from_md["reference: BioBERT"]["n1"][0] == "89.71"
     teacher = from_md["teacher"]
     assert teacher["n1"][2] == 3 and teacher["size"] == "86.7" and teacher["latency"] == "8.2"
     assert from_md["student (int8, profile only)"]["latency"] == "3.2"

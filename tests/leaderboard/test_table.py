@@ -98,3 +98,46 @@ def test_hardware_of_the_runs_and_mixed_where_they_differ():
     unrecorded = result("a", "t1", 1, 0.5)
     del unrecorded["hardware"]
     assert build([unrecorded]).hardware["accelerator"] == "not recorded"
+
+
+def _judged(model, task, seed, score, baseline, above, collapsed=False, references=()):
+    judged = result(model, task, seed, score)
+    judged["baseline"] = {"predictor": "every word O", "prediction": "O", "test": {"f1": baseline},
+                          "p_value": 0.001 if above else 0.6, "p_value_method": "test", "above": above}
+    judged["collapsed"] = collapsed
+    judged["task"]["reference_scores"] = list(references)
+    return judged
+
+
+REFERENCE = {"model": "BioBERT", "metric": "f1", "score": 0.8971, "source": "paper", "split_matches": True,
+             "metric_matches": True}
+
+
+def test_baseline_and_reference_rows_and_cells_not_above_the_baseline():
+    results = [_judged("a", "t1", 1, 0.80, 0.0, True, references=[REFERENCE]),
+               _judged("a", "t1", 2, 0.02, 0.0, False, collapsed=True, references=[REFERENCE]),
+               _judged("a", "t2", 1, 0.50, 0.40, False,
+                       references=[REFERENCE | {"score": 0.7, "split_matches": False},
+                                   REFERENCE | {"model": "other", "metric": "accuracy"}]),
+               _judged("b", "t2", 1, 0.90, 0.40, True)]
+    board = build(results)
+    rows = {row.model: row for row in board.rows}
+    assert (rows["a"].cells["t1"].below, rows["a"].cells["t1"].collapsed) == (1, 1)
+    assert (rows["a"].cells["t2"].below, rows["b"].cells["t2"].below) == (1, 0)
+    baseline, reference = board.guides
+    assert (baseline.kind, reference.kind, reference.model) == ("baseline", "reference", "reference: BioBERT")
+    assert baseline.cells["t1"].mean == pytest.approx(0.0) and baseline.cells["t2"].mean == pytest.approx(40.0)
+    assert baseline.mean == pytest.approx(20.0)
+    assert reference.cells["t1"].mean == pytest.approx(89.71) and not reference.cells["t1"].approximate
+    assert reference.cells["t2"].mean == pytest.approx(70.0) and reference.cells["t2"].approximate
+    text = markdown(results)
+    assert "| `a` | 41.00 ± 55.15 †‡ (n=2) | 50.00 † (n=1) |" in text
+    assert "| *trivial baseline* | 0.00 (n=2) | 40.00 (n=2) |" in text
+    assert "| *reference: BioBERT* | 89.71 | 70.00 * |" in text and "other" not in text
+    assert "† marks a cell" in text and "‡ marks" in text and "* where the published" in text
+    assert not baseline.partial and all(row.kind == "model" for row in board.rows)
+
+
+def test_results_without_baselines_give_no_baseline_row():
+    board = build([result("a", "t1", 1, 0.5)])
+    assert board.guides == () and "trivial baseline" not in markdown([result("a", "t1", 1, 0.5)])
