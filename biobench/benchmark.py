@@ -8,7 +8,8 @@ n-th run for job arrays. Runs of different settings never share a file.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from biobench.distributed import is_main_process
@@ -18,7 +19,7 @@ from biobench.models.variant import Variant, default_head
 from biobench.plugin import Task
 from biobench.progress import Progress, Silent
 from biobench.results import Result, ResultStore, new_result
-from biobench.setting import TrainingConfig, config_hash, run_identity, setting_id, setting_label
+from biobench.setting import SOFT_LABEL_DEFAULTS, TrainingConfig, config_hash, run_identity, setting_id, setting_label
 from biobench.tracking import Tracking
 
 
@@ -33,6 +34,9 @@ class Overrides:
     max_train_examples: int | None = None
     max_eval_examples: int | None = None  # None: the task's validation_subset; 0: the whole validation split
     variant: Variant = Variant()
+    teacher: ModelCard | None = None  # task distillation: every other model learns this one's soft labels
+    temperature: float = SOFT_LABEL_DEFAULTS["temperature"]  # of the soft labels
+    soft_weight: float = SOFT_LABEL_DEFAULTS["weight"]  # of the soft term; the hard labels' is 1 - soft_weight
 
     def __post_init__(self):
         for name in ("epochs", "lr"):
@@ -46,6 +50,10 @@ class Overrides:
         value = self.max_eval_examples
         if value is not None and (not isinstance(value, int) or value < 0):
             raise BiobenchError(f"--max-eval-examples {value}: must be a whole number (0: the whole validation split)")
+        if not self.temperature > 0:
+            raise BiobenchError(f"--temperature {self.temperature}: must be greater than 0")
+        if not 0 <= self.soft_weight <= 1:
+            raise BiobenchError(f"--soft-weight {self.soft_weight}: must be between 0 and 1")
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,8 @@ class PlannedRun:
     defaults: dict
     path: Path
     config_hash: str
+    teacher: "PlannedRun | None" = None  # the teacher's run of the same task and seed, whose soft labels it learns
+    keep_outputs: bool = False  # a teacher: keep its outputs on the training features as soft labels
 
 
 def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0, 1)) -> list[PlannedRun]:
@@ -64,6 +74,10 @@ def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0
     from biobench.models.source import check_source, max_positions
 
     variant = overrides.variant
+    teacher = overrides.teacher
+    if teacher is not None:
+        cards = [teacher, *(card for card in cards if card.name != teacher.name)]  # the teacher's runs go first
+        _check_family_distils(tasks)
     positions = {}
     for card in cards:
         variant.check_model(card)
@@ -73,7 +87,7 @@ def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0
     for seed in seeds:
         if not isinstance(seed, int) or not 0 <= seed < 2**32:
             raise BiobenchError(f"--seed {seed}: seeds are whole numbers from 0 to 2^32 - 1")
-    runs = []
+    runs, teachers = [], {}
     for card in cards:
         for task in tasks:
             resolved = variant.resolved(card, task.family)
@@ -84,12 +98,30 @@ def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0
                                     f"{positions[card.name]} positions")
             for seed in seeds:
                 config = _training_config(task, seed, overrides, resolved)
+                teacher_run = None
+                if teacher is not None and card.name != teacher.name:
+                    teacher_run = teachers[(task.name, task.fold, seed)]
+                    config = replace(config, teacher={
+                        "model": teacher.name, "setting": setting_id(_identity(teacher, task, teacher_run.config)),
+                        "temperature": overrides.temperature, "weight": overrides.soft_weight})
                 identity = _identity(card, task, config)
                 label = setting_label(config.as_dict(), defaults)
                 path = store.path(card.name, task.name, seed, setting_id(identity), label, task.fold)
-                runs.append(PlannedRun(card, task, seed, config, defaults, path, config_hash(identity)))
+                planned = PlannedRun(card, task, seed, config, defaults, path, config_hash(identity), teacher_run)
+                runs.append(planned)
+                if teacher is not None and card.name == teacher.name:
+                    teachers[(task.name, task.fold, seed)] = planned
+    students = {run.teacher.config_hash for run in runs if run.teacher is not None}
+    runs = [replace(run, keep_outputs=run.config_hash in students) for run in runs]
     index, count = shard
     return runs[index::count]
+
+
+def _check_family_distils(tasks) -> None:
+    for task in tasks:
+        if getattr(task.family, "soft_labels", None) is None:
+            raise BiobenchError(f"--teacher: task {task.name!r} ({task.spec.family}) offers no soft labels to "
+                                "distil; run it without --teacher")
 
 
 def estimated_bytes(runs: list[PlannedRun]) -> int:
@@ -148,12 +180,17 @@ def execute(
     run: PlannedRun, store: ResultStore, progress: Progress = Silent(), tracking: Tracking = Tracking()
 ) -> Result:
     """Fine-tune and evaluate one planned run and write its result file."""
+    from biobench.distillation.soft_labels import SoftLabels
     from biobench.hardware import describe, package_versions
     from biobench.loop import fine_tune_and_evaluate
 
+    soft_labels = _soft_labels(run, store, progress, tracking) if run.teacher else None
     with store.work_folder(run.config_hash) as work_dir:
         named = tracking.named(f"{run.card.name}-{run.task.name}-{run.path.parent.name}-seed{run.seed}")
-        outcome = fine_tune_and_evaluate(run.task, run.card, run.config, progress, work_dir, named)
+        outcome = fine_tune_and_evaluate(run.task, run.card, run.config, progress, work_dir, named, soft_labels,
+                                         run.keep_outputs)
+    if outcome.train_outputs is not None and is_main_process():
+        SoftLabels(outcome.train_outputs, run.task.family.soft_labels).save(soft_labels_path(store, run.config_hash))
     task = run.task
     result = new_result(
         model=_model_info(run.card) | {"parameters": vars(outcome.parameters)},
@@ -175,6 +212,7 @@ def execute(
                  "best_epoch": outcome.best_epoch, "labels": outcome.labels},
         baseline=outcome.baseline,
         collapsed=outcome.collapsed,
+        **({"teacher": _teacher_info(run, store, outcome.test)} if run.teacher else {}),
         timings=outcome.timings,
         throughput=outcome.throughput,
         peak_memory_mb=outcome.peak_memory_mb,
@@ -187,6 +225,32 @@ def execute(
     if is_main_process():  # every process of a multi-process run holds the same gathered predictions
         store.write(run.path, result, outcome.predictions)
     return result
+
+
+def soft_labels_path(store: ResultStore, teacher_hash: str) -> Path:
+    """Where a teacher run's outputs on its training features are kept, for the students that learn them."""
+    return store.root / ".soft-labels" / f"{teacher_hash}.pt"
+
+
+def _soft_labels(run: PlannedRun, store: ResultStore, progress: Progress, tracking: Tracking):
+    """The soft labels of ``run``'s teacher: kept by its run, or made by running it again now."""
+    from biobench.distillation.soft_labels import SoftLabels
+
+    path = soft_labels_path(store, run.teacher.config_hash)
+    if not path.is_file():
+        progress.note(f"{run.teacher.card.name} on {run.task.name}, seed {run.seed}: the teacher's soft labels are "
+                      "not kept in this results folder; running the teacher first")
+        execute(replace(run.teacher, keep_outputs=True), store, progress, tracking)
+    return SoftLabels.load(path, run.config.teacher["temperature"], run.config.teacher["weight"])
+
+
+def _teacher_info(run: PlannedRun, store: ResultStore, test: dict) -> dict:
+    """The teacher's result file and test score, and the student's retention of it."""
+    teacher = json.loads(run.teacher.path.read_text(encoding="utf-8"))
+    main = run.task.metric.main
+    score = teacher["metrics"]["test"][main]
+    return {"model": run.teacher.card.name, "result": str(run.teacher.path.relative_to(store.root)),
+            "test": score, "retention": round(test[main] / score, 4) if score else None}
 
 
 def _model_info(card: ModelCard) -> dict:

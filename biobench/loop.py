@@ -26,7 +26,8 @@ from pathlib import Path
 import torch
 
 from biobench.baseline import BaselineInfo, trivial_baseline
-from biobench.errors import DataError
+from biobench.distillation.soft_labels import INDEX, SoftLabels, indexed_collator, teacher_outputs
+from biobench.errors import BiobenchError, DataError
 from biobench.families.base import Features
 from biobench.feature_cache import cached_features, feature_key
 from biobench.models.build import build_task_model, load_task_tokenizer
@@ -64,6 +65,7 @@ class RunOutcome:
     best_epoch: float | None
     baseline: BaselineInfo
     collapsed: bool  # the model's test predictions carry no information (``Family.collapsed``)
+    train_outputs: list[dict] | None = None  # the kept model's outputs on the training features (``keep_outputs``)
 
 
 def prepare(task: Task, card: ModelCard, config: TrainingConfig, progress: Progress = Silent()) -> Prepared:
@@ -82,26 +84,34 @@ def prepare(task: Task, card: ModelCard, config: TrainingConfig, progress: Progr
 
 def fine_tune_and_evaluate(
     task: Task, card: ModelCard, config: TrainingConfig, progress: Progress = Silent(), work_dir: Path | None = None,
-    tracking: Tracking = Tracking(),
+    tracking: Tracking = Tracking(), soft_labels: SoftLabels | None = None, keep_outputs: bool = False,
 ) -> RunOutcome:
     """Fine-tune ``card`` on ``task`` and score the best epoch on the test split.
 
-    Checkpoints go to ``work_dir`` (default: a temporary folder), which the caller cleans.
+    Checkpoints go to ``work_dir`` (default: a temporary folder), which the caller cleans. ``soft_labels``:
+    a teacher's outputs on the training features, learnt beside the hard labels; ``keep_outputs``: return
+    the kept model's own (a teacher's soft labels for a student).
     """
     from transformers import set_seed
 
     started = time.perf_counter()
     data = prepare(task, card, config, progress)
     set_seed(config.seed)
+    if soft_labels is not None:
+        check_soft_labels(soft_labels, data.features["train"], card)
     model = build_task_model(card, task.family, data.labels, config.variant, data.tokenizer)
     with contextlib.nullcontext(work_dir) if work_dir else tempfile.TemporaryDirectory(prefix="biobench-") as folder:
-        trainer = build_trainer(task, model, data, config, Path(folder), progress, tracking)
+        trainer = build_trainer(task, model, data, config, Path(folder), progress, tracking, soft_labels)
         clock = time.perf_counter()
         trainer.train()
         training = time.perf_counter() - clock
         kept = _kept_validation(trainer)
         validation = kept or score(trainer, task, data, "validation")[0]
         test, test_seconds, test_predictions = score(trainer, task, data, "test")
+        train_outputs = None
+        if keep_outputs:
+            collator = task.family.collator(data.tokenizer)
+            train_outputs = teacher_outputs(trainer.model, data.features["train"].inputs, collator, config.precision)
     optimisation = training - trainer.seconds["validation"] - trainer.seconds["checkpoint"]
     rows = task.family.prediction_rows(data.records["test"], test_predictions)
     return RunOutcome(
@@ -126,7 +136,20 @@ def fine_tune_and_evaluate(
         baseline=trivial_baseline(task.family, task.metric.main, data.records["train"], data.records["test"], rows,
                                   test),
         collapsed=task.family.collapsed(test_predictions),
+        train_outputs=train_outputs,
     )
+
+
+def check_soft_labels(soft_labels: SoftLabels, features: Features, card: ModelCard) -> None:
+    """The teacher's outputs must be of the student's own training features (the same tokens)."""
+    lengths = [sum(feature["attention_mask"]) for feature in features.inputs]
+    first = soft_labels.outputs[0] if soft_labels.outputs else {}
+    token_level = [name for name, output in first.items() if name != "logits" or output.dim() == 2]
+    if len(soft_labels.outputs) != len(lengths) or any(
+            [output[name].shape[0] for output in soft_labels.outputs] != lengths for name in token_level):
+        raise BiobenchError(f"--teacher: the teacher's soft labels are of other training features than "
+                            f"{card.name!r}'s (another tokenizer or max length): task distillation needs the same "
+                            "tokens")
 
 
 def _subsample(records: list[dict], limit: int | None) -> list[dict]:
@@ -166,8 +189,10 @@ def _featurize(task, records, tokenizer, config, labels, split, progress) -> Fea
 
 
 def build_trainer(task: Task, model, data: Prepared, config: TrainingConfig, work_dir: Path,
-                  progress: Progress = Silent(), tracking: Tracking = Tracking()):
-    """The Trainer of one run: validation scored every epoch, the best epoch kept."""
+                  progress: Progress = Silent(), tracking: Tracking = Tracking(),
+                  soft_labels: SoftLabels | None = None):
+    """The Trainer of one run: validation scored every epoch, the best epoch kept; with ``soft_labels``, the
+    teacher's outputs learnt beside the hard labels."""
     from datasets import Dataset
     from transformers import PrinterCallback, TrainingArguments
 
@@ -209,18 +234,24 @@ def build_trainer(task: Task, model, data: Prepared, config: TrainingConfig, wor
         disable_tqdm=True,
         dataloader_num_workers=0,
     )
+    train = data.features["train"].inputs
+    collator = family.collator(data.tokenizer)
+    if soft_labels is not None:
+        train = [feature | {INDEX: index} for index, feature in enumerate(train)]
+        collator = indexed_collator(collator)
     trainer = _timed_ordered_trainer_class()(
         model=model,
         args=arguments,
-        train_dataset=Dataset.from_list(data.features["train"].inputs),
+        train_dataset=Dataset.from_list(train),
         eval_dataset=Dataset.from_list(data.features["validation"].inputs),
-        data_collator=family.collator(data.tokenizer),
+        data_collator=collator,
         compute_metrics=compute_metrics,
         preprocess_logits_for_metrics=lambda logits, _: family.reduce_logits(logits),
         callbacks=[ProgressCallback(progress, task.name, main), *tracking.trainer_callbacks()],
     )
     trainer.remove_callback(PrinterCallback)  # progress goes through ``progress`` only
     trainer.validation_history = validation_history
+    trainer.soft_labels = soft_labels
     return trainer
 
 
@@ -248,6 +279,21 @@ def _timed_ordered_trainer_class():
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self.seconds = {"validation": 0.0, "checkpoint": 0.0}
+            self.soft_labels = None
+
+        def _set_signature_columns_if_needed(self):
+            super()._set_signature_columns_if_needed()
+            if INDEX not in self._signature_columns:
+                self._signature_columns.append(INDEX)  # kept for the soft labels; the loss takes it out
+
+        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+            index = inputs.pop(INDEX, None)
+            if self.soft_labels is None or index is None:
+                return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
+            outputs = model(**inputs)
+            weight = self.soft_labels.weight
+            loss = (1 - weight) * outputs.loss + weight * self.soft_labels.loss(outputs, inputs, index)
+            return (loss, outputs) if return_outputs else loss
 
         def _get_eval_sampler(self, eval_dataset):
             return SequentialSampler(eval_dataset)  # the stock one shuffles under group_by_length

@@ -21,6 +21,7 @@ from typing import Any
 from biobench.models.variant import Variant
 
 HASH_VERSION = 1  # the identity's digest scheme; results written since version 1 keep their hashes
+SOFT_LABEL_DEFAULTS = {"temperature": 2.0, "weight": 0.5}  # task distillation's (``--teacher``)
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class TrainingConfig:
     max_train_examples: int | None = None
     max_eval_examples: int | None = None  # choose the epoch on a fixed subset of validation (None: all of it)
     variant: Variant = field(default_factory=lambda: Variant(head=None, precision="fp32"))
+    teacher: dict[str, Any] | None = None  # task distillation: model, setting (id), temperature, weight
 
     @property
     def precision(self) -> str:
@@ -45,11 +47,12 @@ class TrainingConfig:
 
     def as_dict(self) -> dict[str, Any]:
         """The hyperparameters as results record them (the variant's fields inline, as before variants existed;
-        ``max_eval_examples`` only when set, so results of runs validated in full keep their hash)."""
+        ``max_eval_examples`` and ``teacher`` only when set, so results of runs without them keep their hash)."""
         fields = asdict(self)
         del fields["variant"]
-        if fields["max_eval_examples"] is None:
-            del fields["max_eval_examples"]
+        for optional in ("max_eval_examples", "teacher"):
+            if fields[optional] is None:
+                del fields[optional]
         return fields | self.variant.identity()
 
 
@@ -90,6 +93,12 @@ def setting_label(hyperparameters: dict[str, Any], defaults: dict[str, Any] | No
     """
     variant = Variant.from_hyperparameters(hyperparameters)
     words = variant.marks((defaults or {}).get("pooling", "cls"))
+    if hyperparameters.get("teacher"):
+        teacher = hyperparameters["teacher"]
+        words.append(f"distilled from {teacher['model']}")
+        words += [f"{name} {_short(teacher[key])}" for key, name in (("temperature", "temperature"),
+                                                                   ("weight", "soft weight"))
+                  if teacher.get(key) != SOFT_LABEL_DEFAULTS[key]]
     if hyperparameters.get("precision", "fp32") != "fp32":
         words.append(hyperparameters["precision"])
     if hyperparameters.get("max_train_examples"):

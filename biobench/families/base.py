@@ -119,6 +119,9 @@ class Family(Protocol):
     """Every metric ``score`` returns, the default main metric first; task.yaml's ``metric:`` is checked against it."""
     metric_version: str
     """Names the metric's definition and library; recorded in each result, so changed scoring is visible."""
+    soft_labels: str | None
+    """How a student learns a teacher's outputs (``--teacher``): softmax, sigmoid or regression; ``None``: not
+    offered (``biobench.distillation.soft_labels``)."""
 
     def texts(self, record: dict) -> tuple[str, ...]:
         """The text(s) the model reads for ``record`` (also the distillation corpus's text of a task)."""

@@ -20,6 +20,7 @@ class DocumentClassificationFamily(SequenceFamily):
     label_field = "labels"
     metrics = (Metric("f1"), Metric("f1_macro"), Metric("f1_examples"))
     metric_version = "sklearn/multilabel-micro-f1+samples-f1"
+    soft_labels = "sigmoid"  # multi-label: each label against the teacher's probability
 
     def texts(self, record: DocumentRecord) -> tuple[str]:
         return (record["text"],)

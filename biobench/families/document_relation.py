@@ -30,6 +30,7 @@ class DocumentRelationFamily(RelationFamily):
     auto_class = "AutoModel"
     head_class = "document-entities"  # its own head, in models.heads.HEAD_CLASSES
     heads = ()
+    soft_labels = None  # candidate pairs per document: not offered for task distillation
 
     def texts(self, record: DocumentRelationRecord) -> tuple[str]:
         return (record["document_text"],)

@@ -42,6 +42,7 @@ class ExtractiveQaFamily:
     record_type = SpanQuestionRecord
     auto_class = "AutoModelForQuestionAnswering"
     heads = ()
+    soft_labels = "softmax"  # span start and end, distilled per window
     metrics = (Metric("f1"), Metric("exact_match"))
     metric_version = "squad-v1.1/f1+exact-match"
 

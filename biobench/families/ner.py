@@ -29,6 +29,7 @@ class NerFamily:
     record_type = NerRecord
     auto_class = "AutoModelForTokenClassification"
     heads = ()
+    soft_labels = "softmax"  # distilled per token (biobench.distillation.soft_labels)
     metrics = (Metric("f1"), Metric("precision"), Metric("recall"), Metric("f1_lenient"),
                Metric("per_type", scalar=False))
     metric_version = "seqeval-1.2.2/entity-micro/strict-IOB2"

@@ -23,6 +23,7 @@ class SequenceFamily(ABC):
 
     auto_class = "AutoModelForSequenceClassification"
     heads = ("cls", "mean")  # the model's own [CLS] head, or a head on the mean of the token vectors
+    soft_labels = "softmax"  # distilled per example (biobench.distillation.soft_labels)
     label_field = "label"
 
     @abstractmethod

@@ -23,6 +23,7 @@ class SimilarityFamily(SequenceFamily):
     label_field = SCORE
     metrics = (Metric("pearson"), Metric("spearman"))
     metric_version = "scipy/pearson+spearman"
+    soft_labels = "regression"  # the teacher's score
 
     def texts(self, record: SimilarityRecord) -> tuple[str, str]:
         return record["text_a"], record["text_b"]
