@@ -91,13 +91,13 @@ def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0
     for card in cards:
         for task in tasks:
             resolved = variant.resolved(card, task.family)
-            defaults = task_defaults(task, resolved, _auto_head(card, task.family))
+            defaults = task_defaults(task, resolved, _auto_head(card, task.family), card)
             length = overrides.max_length or defaults["max_length"]
             if positions[card.name] and length > positions[card.name]:
                 raise BiobenchError(f"--max-length {length}: model {card.name!r} reads at most "
                                     f"{positions[card.name]} positions")
             for seed in seeds:
-                config = _training_config(task, seed, overrides, resolved)
+                config = _training_config(task, seed, overrides, resolved, card)
                 teacher_run = None
                 if teacher is not None and card.name != teacher.name:
                     teacher_run = teachers[(task.name, task.fold, seed)]
@@ -133,9 +133,10 @@ def estimated_bytes(runs: list[PlannedRun]) -> int:
     return files + checkpoints
 
 
-def task_defaults(task: Task, variant: Variant, head: str | None = None) -> dict:
+def task_defaults(task: Task, variant: Variant, head: str | None = None, card: ModelCard | None = None) -> dict:
     """What a label compares to: the task's hyperparameters for ``variant`` (its learning rate for the tuning
-    mode), its validation subset, and ``head``, the sentence-level head ``auto`` picks for the model."""
+    mode) with the model card's recommended ones on top (``fine_tuning``), its validation subset, and ``head``,
+    the sentence-level head ``auto`` picks for the model."""
     hyperparameters = task.spec.hyperparameters
     defaults = {
         "epochs": hyperparameters.epochs,
@@ -146,6 +147,8 @@ def task_defaults(task: Task, variant: Variant, head: str | None = None) -> dict
         "warmup_ratio": hyperparameters.warmup_ratio,
         "weight_decay": hyperparameters.weight_decay,
     }
+    if card is not None and card.fine_tuning is not None:
+        defaults |= card.fine_tuning.applied(variant.tuning)
     if task.spec.validation_subset:
         defaults["max_eval_examples"] = task.spec.validation_subset
     if head is not None:
@@ -161,10 +164,11 @@ def _auto_head(card: ModelCard, family) -> str | None:
         return family.heads[0]
 
 
-def _training_config(task: Task, seed: int, overrides: Overrides, variant: Variant) -> TrainingConfig:
-    """The task's defaults with the command line's overrides on top."""
+def _training_config(task: Task, seed: int, overrides: Overrides, variant: Variant, card: ModelCard) -> TrainingConfig:
+    """The task's defaults (with the card's recommendations) and the command line's overrides on top."""
     chosen = {name: getattr(overrides, name) for name in ("epochs", "lr", "batch_size", "max_length")}
-    values = task_defaults(task, variant) | {name: value for name, value in chosen.items() if value is not None}
+    values = task_defaults(task, variant, card=card)
+    values |= {name: value for name, value in chosen.items() if value is not None}
     values |= {"epochs": float(values["epochs"]), "lr": float(values["lr"])}  # 3 and 3.0 are one setting
     subset = values.pop("max_eval_examples", None)
     return TrainingConfig(

@@ -137,3 +137,19 @@ def test_a_new_model_kind_is_one_class_and_one_register_line(tiny_bert):
         MODEL_KINDS._entries.pop("tiny-kind")
     with pytest.raises(ValueError, match="unknown model kind"):
         ModelCard(name="tiny", kind="tiny-kind", source=str(tiny_bert))
+
+
+def test_a_cards_recommended_fine_tuning_is_the_models_default(tiny, ncbi_slice):
+    from biobench.models.cards import FineTuning
+
+    task = load_task(str(ncbi_slice))
+    tuned = tiny.model_copy(update={"fine_tuning": FineTuning(lr=5e-4, warmup_ratio=0.1, chosen="on validation")})
+    (run,) = _plan([tuned], [task])
+    assert (run.config.lr, run.config.warmup_ratio, run.config.epochs) == (5e-4, 0.1, task.spec.hyperparameters.epochs)
+    assert run.path.parent.name.startswith("defaults.")  # the model's defaults: no label
+    (plain,) = _plan([tiny], [task])
+    assert plain.config.lr == task.spec.hyperparameters.lr and plain.config_hash != run.config_hash
+    (chosen,) = _plan([tuned], [task], lr=1e-4)
+    assert chosen.config.lr == 1e-4 and chosen.path.parent.name.startswith("lr-1e-4.")
+    (adapters,) = _plan([tuned], [task], variant=Variant(tuning="adapters", precision="fp32"))
+    assert adapters.config.lr == 1e-3 and adapters.config.warmup_ratio == 0.1

@@ -22,6 +22,24 @@ from biobench.yaml_spec import load_yaml_spec
 HUB_ID = re.compile(r"^[\w.-]+/[\w.-]+$")
 
 
+class FineTuning(BaseModel):
+    """A card's recommended fine-tuning hyperparameters: they replace the task's for this model, and the
+    command line's replace them. ``lr`` is for full fine-tuning (adapters and LoRA keep their own)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lr: float | None = None
+    epochs: float | None = None
+    warmup_ratio: float | None = None
+    chosen: str = ""  # how they were chosen, in words (on validation only)
+
+    def applied(self, tuning: str) -> dict:
+        """The hyperparameters that apply to ``tuning`` (full, adapters, lora)."""
+        values = {"lr": self.lr if tuning == "full" else None, "epochs": self.epochs,
+                  "warmup_ratio": self.warmup_ratio}
+        return {key: float(value) for key, value in values.items() if value is not None}
+
+
 class ModelCard(BaseModel):
     """The fields of a ``models/NAME.yaml`` card."""
 
@@ -38,6 +56,7 @@ class ModelCard(BaseModel):
     citation: str = ""
     notes: str = ""
     trust_remote_code: bool = False
+    fine_tuning: FineTuning | None = None
 
     @field_validator("kind")
     @classmethod
