@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from biobench.errors import BiobenchError, UnknownNameError
 from biobench.yaml_spec import load_yaml_spec
@@ -23,6 +23,13 @@ class Suite(BaseModel):
     description: str
     tasks: list[str]
     models: list[str] = ["minilm-l6"]
+    teacher: str | None = None  # one of ``models``: the others learn its soft labels (``run --teacher``)
+
+    @model_validator(mode="after")
+    def _teacher_is_a_model(self) -> "Suite":
+        if self.teacher is not None and self.teacher not in self.models:
+            raise ValueError(f"teacher {self.teacher!r} is not one of the suite's models {self.models}")
+        return self
 
 
 def suites(extra_dirs: list[Path] = ()) -> dict[str, Suite]:

@@ -43,3 +43,9 @@ def test_piped_tables_are_never_cut(tmp_path):
     lines = result.output.splitlines()
     assert lines[0].split("\t") == ["task", "family", "format", "version", "description"]
     assert "covid-qa\textractive-qa\tsquad-json" in result.output and all(line.count("\t") == 4 for line in lines)
+
+
+def test_a_suites_teacher_must_be_one_of_its_models(tmp_path):
+    (tmp_path / "s.yaml").write_text("name: s\ndescription: d\ntasks: [ncbi-disease]\nmodels: [a, b]\nteacher: c\n")
+    with pytest.raises(BiobenchError, match="teacher 'c' is not one of the suite's models"):
+        suites([tmp_path])

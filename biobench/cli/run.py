@@ -188,13 +188,14 @@ def execute_request(request: RunRequest) -> None:
     chosen = get_suite(request.suite, request.suites_dirs)
     cards_by_name = model_cards()
     cards = [resolve_model(name, cards_by_name) for name in (request.models or chosen.models)]
-    teacher = resolve_model(request.teacher, cards_by_name) if request.teacher else None
+    teacher_name = request.teacher or (chosen.teacher if not request.models else None)  # the suite's, for its models
+    teacher = resolve_model(teacher_name, cards_by_name) if teacher_name else None
     if request.trust_remote_code:
         cards = [card.model_copy(update={"trust_remote_code": True}) for card in cards]
         teacher = teacher and teacher.model_copy(update={"trust_remote_code": True})
     if teacher is not None:
         if all(card.name == teacher.name for card in cards):
-            raise BiobenchError(f"--teacher {request.teacher}: no other model to distil into (give a --model)")
+            raise BiobenchError(f"--teacher {teacher_name}: no other model to distil into (give a --model)")
         request = replace(request, overrides=replace(request.overrides, teacher=teacher))
     for card in cards + ([teacher] if teacher else []):  # before the run's progress bars: the Hub's, if any
         fetch(card)
