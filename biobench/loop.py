@@ -20,7 +20,7 @@ import random
 import resource
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import torch
@@ -66,6 +66,7 @@ class RunOutcome:
     baseline: BaselineInfo
     collapsed: bool  # the model's test predictions carry no information (``Family.collapsed``)
     train_outputs: list[dict] | None = None  # the kept model's outputs on the training features (``keep_outputs``)
+    lr_search: dict | None = None  # with ``lr_grid``: every candidate's validation score and the one chosen
 
 
 def prepare(task: Task, card: ModelCard, config: TrainingConfig, progress: Progress = Silent()) -> Prepared:
@@ -92,21 +93,13 @@ def fine_tune_and_evaluate(
     a teacher's outputs on the training features, learnt beside the hard labels; ``keep_outputs``: return
     the kept model's own (a teacher's soft labels for a student).
     """
-    from transformers import set_seed
-
     started = time.perf_counter()
     data = prepare(task, card, config, progress)
-    set_seed(config.seed)
     if soft_labels is not None:
         check_soft_labels(soft_labels, data.features["train"], card)
-    model = build_task_model(card, task.family, data.labels, config.variant, data.tokenizer)
     with contextlib.nullcontext(work_dir) if work_dir else tempfile.TemporaryDirectory(prefix="biobench-") as folder:
-        trainer = build_trainer(task, model, data, config, Path(folder), progress, tracking, soft_labels)
-        clock = time.perf_counter()
-        trainer.train()
-        training = time.perf_counter() - clock
-        kept = _kept_validation(trainer)
-        validation = kept or score(trainer, task, data, "validation")[0]
+        best, search = _train_best(task, card, config, data, Path(folder), progress, tracking, soft_labels)
+        trainer, model, training, validation = best
         test, test_seconds, test_predictions = score(trainer, task, data, "test")
         train_outputs = None
         if keep_outputs:
@@ -137,7 +130,39 @@ def fine_tune_and_evaluate(
                                   test),
         collapsed=task.family.collapsed(test_predictions),
         train_outputs=train_outputs,
+        lr_search=search,
     )
+
+
+def _train_best(task, card, config, data, folder, progress, tracking, soft_labels):
+    """Train at the configured learning rate, or at each of ``config.lr_grid`` (each from the same seed) keeping
+    the one whose kept epoch scores best on validation: ``(trainer, model, seconds, validation)`` of that one, and
+    the search (``None`` without a grid)."""
+    from transformers import set_seed
+
+    main = task.metric.main
+    higher = next(metric for metric in task.family.metrics if metric.name == main).higher_is_better
+    best, tried = None, []
+    for lr in config.lr_grid or (config.lr,):
+        chosen = replace(config, lr=lr)
+        set_seed(config.seed)
+        model = build_task_model(card, task.family, data.labels, config.variant, data.tokenizer)
+        where = folder / f"lr-{lr:g}" if config.lr_grid else folder
+        trainer = build_trainer(task, model, data, chosen, where, progress, tracking, soft_labels)
+        clock = time.perf_counter()
+        trainer.train()
+        training = time.perf_counter() - clock
+        validation = _kept_validation(trainer) or score(trainer, task, data, "validation")[0]
+        tried.append({"lr": lr, "validation": validation[main], "best_epoch": _best_epoch(trainer)})
+        if best is None or (validation[main] > best[3][main] if higher else validation[main] < best[3][main]):
+            best = (trainer, model, training, validation)
+    if not config.lr_grid:
+        return best, None
+    search = {"metric": f"validation {main}", "grid": list(config.lr_grid), "candidates": tried,
+              "chosen": {"lr": best[0].args.learning_rate}}
+    progress.note(f"{task.name}: lr {best[0].args.learning_rate:g} chosen on validation {main} from "
+                  + ", ".join(f"{entry['lr']:g} ({entry['validation']:.4f})" for entry in tried))
+    return best, search
 
 
 def check_soft_labels(soft_labels: SoftLabels, features: Features, card: ModelCard) -> None:

@@ -40,6 +40,7 @@ class TrainingConfig:
     max_eval_examples: int | None = None  # choose the epoch on a fixed subset of validation (None: all of it)
     variant: Variant = field(default_factory=lambda: Variant(head=None, precision="fp32"))
     teacher: dict[str, Any] | None = None  # task distillation: model, setting (id), temperature, weight
+    lr_grid: tuple[float, ...] | None = None  # choose the learning rate among these on validation (``lr`` unused)
 
     @property
     def precision(self) -> str:
@@ -47,12 +48,16 @@ class TrainingConfig:
 
     def as_dict(self) -> dict[str, Any]:
         """The hyperparameters as results record them (the variant's fields inline, as before variants existed;
-        ``max_eval_examples`` and ``teacher`` only when set, so results of runs without them keep their hash)."""
+        ``max_eval_examples``, ``teacher`` and ``lr_grid`` only when set, so results of runs without them keep their
+        hash; with a grid, no ``lr``)."""
         fields = asdict(self)
         del fields["variant"]
-        for optional in ("max_eval_examples", "teacher"):
+        for optional in ("max_eval_examples", "teacher", "lr_grid"):
             if fields[optional] is None:
                 del fields[optional]
+        if self.lr_grid:  # the rate is chosen in the run, not part of the setting
+            del fields["lr"]
+            fields["lr_grid"] = list(self.lr_grid)
         return fields | self.variant.identity()
 
 
@@ -106,7 +111,11 @@ def setting_label(hyperparameters: dict[str, Any], defaults: dict[str, Any] | No
     evaluated, default_evaluated = hyperparameters.get("max_eval_examples"), (defaults or {}).get("max_eval_examples")
     if evaluated != default_evaluated:
         words.append(f"{evaluated:,} validation examples" if evaluated else "all validation examples")
+    if hyperparameters.get("lr_grid"):
+        words.append("lr chosen from " + ", ".join(_short(float(lr)) for lr in hyperparameters["lr_grid"]))
     for key, name in WORDS.items():
+        if key == "lr" and "lr_grid" in hyperparameters:
+            continue
         if defaults is not None and key in defaults and hyperparameters.get(key) != defaults[key]:
             words.append(f"{name} {_short(hyperparameters.get(key))}")
     return words

@@ -115,3 +115,33 @@ def test_teacher_without_soft_labels_or_other_model_is_refused(tiny_bert, tmp_pa
                                      "-o", str(tmp_path / "r")])
     assert alone.exit_code == 2 and "no other model to distil into" in alone.output
     assert not (tmp_path / "r").exists()
+
+
+def test_lr_grid_keeps_the_rate_best_on_validation_and_scores_only_it(tiny_bert, ncbi_slice, tmp_path):
+    output = tmp_path / "results"
+    ran = CliRunner().invoke(app, ["run", "-m", str(tiny_bert), "-t", str(ncbi_slice), "--lr-grid", "1e-5,3e-3",
+                                   "--epochs", "2", "--precision", "fp32", "-o", str(output)])
+    assert ran.exit_code == 0, ran.output
+    (path,) = output.rglob("seed-1.json")
+    result = json.loads(path.read_text())
+    search = result["lr_search"]
+    assert [candidate["lr"] for candidate in search["candidates"]] == [1e-5, 3e-3]
+    best = max(search["candidates"], key=lambda candidate: candidate["validation"])  # first of equals
+    assert search["chosen"]["lr"] == best["lr"]
+    assert result["metrics"]["validation"]["f1"] == best["validation"]
+    assert "lr" not in result["hyperparameters"] and result["hyperparameters"]["lr_grid"] == [1e-5, 3e-3]
+    assert result["setting"]["label"] == ["lr chosen from 1e-5, 3e-3", "epochs 2"]
+    assert "chosen on validation f1" in ran.output
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    (["--lr-grid", "1e-4"], "give two or more different rates"),
+    (["--lr-grid", "1e-4,1e-4"], "give two or more different rates"),
+    (["--lr-grid", "1e-4,-1"], "give two or more different rates"),
+    (["--lr-grid", "1e-4,x"], "expected rates separated by commas"),
+    (["--lr-grid", "1e-4,2e-4", "--lr", "1e-4"], "give either --lr or --lr-grid"),
+])
+def test_bad_lr_grids_are_refused(options, message, tmp_path):
+    refused = CliRunner().invoke(app, ["run", "-t", "ncbi-disease", "-o", str(tmp_path / "r"), *options])
+    assert refused.exit_code == 2 and message in refused.output, refused.output
+    assert not (tmp_path / "r").exists()

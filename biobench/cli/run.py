@@ -38,6 +38,11 @@ def run(
     lr: Annotated[Optional[float], typer.Option(
         help="Peak learning rate (default: the task's; 1e-3 with --adapter-tuning or --peft).",
     )] = None,
+    lr_grid: Annotated[Optional[str], typer.Option(
+        help="Choose the learning rate on validation: fine-tune at each of these (comma-separated, e.g. "
+        "1e-4,3e-4,5e-4), keep the one whose best epoch scores best on the validation main metric, score only it on "
+        "test. The result records every candidate.",
+    )] = None,
     batch_size: Annotated[Optional[int], typer.Option(help="Training batch size (default: the task's).")] = None,
     max_length: Annotated[Optional[int], typer.Option(
         help="Maximum sub-words per input; longer inputs are windowed (default: the task's).",
@@ -122,6 +127,7 @@ def run(
       biobench run -m minilm-l6 -t ncbi-disease --seeds 3 --lr 2e-4
       biobench run -m minialbert-minilm-l6 -t species-800 --adapter-tuning
       biobench run -m minialbert-minilm-l6 -t ncbi-disease --teacher minilm-l6
+      biobench run -m minialbert-minilm-l6 -t ncbi-disease --lr-grid 1e-4,3e-4,5e-4
       torchrun --nproc_per_node 4 -m biobench run -m pubmedbert --suite blurb-lite
     """
     with user_errors():
@@ -133,7 +139,8 @@ def run(
             tracking=Tracking(_value(report_to), run_name, output),
             shard=_parse_shard(shard), overrides=_overrides(
                 epochs, lr, batch_size, max_length, max_train_examples, max_eval_examples, _value(precision),
-                adapter_tuning, _value(peft), recursions, _value(pooling), temperature, soft_weight),
+                adapter_tuning, _value(peft), recursions, _value(pooling), temperature, soft_weight,
+                _lr_grid(lr_grid)),
             teacher=teacher,
         )
         execute_request(request)
@@ -162,7 +169,7 @@ class RunRequest:
 
 
 def _overrides(epochs, lr, batch_size, max_length, max_train_examples, max_eval_examples, precision, adapter_tuning,
-               peft, recursions, pooling, temperature=2.0, soft_weight=0.5):
+               peft, recursions, pooling, temperature=2.0, soft_weight=0.5, lr_grid=None):
     from biobench.models.variant import Variant
 
     if peft not in (None, "lora"):
@@ -173,7 +180,7 @@ def _overrides(epochs, lr, batch_size, max_length, max_train_examples, max_eval_
                       head=pooling, precision=precision)
     return Overrides(epochs=epochs, lr=lr, batch_size=batch_size, max_length=max_length,
                      max_train_examples=max_train_examples, max_eval_examples=max_eval_examples, variant=variant,
-                     temperature=temperature, soft_weight=soft_weight)
+                     temperature=temperature, soft_weight=soft_weight, lr_grid=lr_grid)
 
 
 def execute_request(request: RunRequest) -> None:
@@ -221,6 +228,15 @@ def _profile(cards, task, output: Path) -> None:
     for card in cards:
         path = profile_to_file(card, output, task=task)
         console.print(f"profiled {card.name} on {task.name} -> {path}")
+
+
+def _lr_grid(text: str | None) -> tuple[float, ...] | None:
+    if text is None:
+        return None
+    try:
+        return tuple(float(part) for part in text.split(","))
+    except ValueError:
+        raise BiobenchError(f"--lr-grid {text!r}: expected rates separated by commas, e.g. 1e-4,3e-4,5e-4") from None
 
 
 def _value(choice):
