@@ -64,6 +64,13 @@ class Overrides:
             raise BiobenchError(f"--soft-weight {self.soft_weight}: must be between 0 and 1")
 
 
+    def for_teacher(self) -> "Overrides":
+        """A teacher's run: its own defaults, on the students' data (training subset, max length, validation
+        subset) and precision; the students' rates, epochs, batch and variant are theirs alone."""
+        return Overrides(max_length=self.max_length, max_train_examples=self.max_train_examples,
+                         max_eval_examples=self.max_eval_examples, variant=Variant(precision=self.variant.precision))
+
+
 @dataclass(frozen=True)
 class PlannedRun:
     card: ModelCard
@@ -86,9 +93,11 @@ def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0
     if teacher is not None:
         cards = [teacher, *(card for card in cards if card.name != teacher.name)]  # the teacher's runs go first
         _check_family_distils(tasks)
+    options = {card.name: overrides.for_teacher() if teacher and card.name == teacher.name else overrides
+               for card in cards}
     positions = {}
     for card in cards:
-        variant.check_model(card)
+        options[card.name].variant.check_model(card)
         positions[card.name] = max_positions(check_source(card))
     if variant.head not in ("auto", None) and not any(variant.head in getattr(t.family, "heads", ()) for t in tasks):
         raise BiobenchError(f"--pooling {variant.head}: none of the selected tasks is sentence-level")
@@ -98,14 +107,14 @@ def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0
     runs, teachers = [], {}
     for card in cards:
         for task in tasks:
-            resolved = variant.resolved(card, task.family)
+            resolved = options[card.name].variant.resolved(card, task.family)
             defaults = task_defaults(task, resolved, _auto_head(card, task.family), card)
             length = overrides.max_length or defaults["max_length"]
             if positions[card.name] and length > positions[card.name]:
                 raise BiobenchError(f"--max-length {length}: model {card.name!r} reads at most "
                                     f"{positions[card.name]} positions")
             for seed in seeds:
-                config = _training_config(task, seed, overrides, resolved, card)
+                config = _training_config(task, seed, options[card.name], resolved, card)
                 teacher_run = None
                 if teacher is not None and card.name != teacher.name:
                     teacher_run = teachers[(task.name, task.fold, seed)]
@@ -115,12 +124,12 @@ def plan(cards, tasks, seeds, overrides: Overrides, store: ResultStore, shard=(0
                 identity = _identity(card, task, config)
                 label = setting_label(config.as_dict(), defaults)
                 path = store.path(card.name, task.name, seed, setting_id(identity), label, task.fold)
-                planned = PlannedRun(card, task, seed, config, defaults, path, config_hash(identity), teacher_run)
+                is_teacher = teacher is not None and card.name == teacher.name
+                planned = PlannedRun(card, task, seed, config, defaults, path, config_hash(identity), teacher_run,
+                                     keep_outputs=is_teacher)
                 runs.append(planned)
-                if teacher is not None and card.name == teacher.name:
+                if is_teacher:
                     teachers[(task.name, task.fold, seed)] = planned
-    students = {run.teacher.config_hash for run in runs if run.teacher is not None}
-    runs = [replace(run, keep_outputs=run.config_hash in students) for run in runs]
     index, count = shard
     return runs[index::count]
 

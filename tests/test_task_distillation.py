@@ -145,3 +145,21 @@ def test_bad_lr_grids_are_refused(options, message, tmp_path):
     refused = CliRunner().invoke(app, ["run", "-t", "ncbi-disease", "-o", str(tmp_path / "r"), *options])
     assert refused.exit_code == 2 and message in refused.output, refused.output
     assert not (tmp_path / "r").exists()
+
+
+def test_the_teacher_runs_at_its_own_defaults_on_the_students_data(tiny_bert, student, ncbi_slice):
+    from biobench.benchmark import Overrides, plan
+    from biobench.catalog import load_task
+    from biobench.models.cards import resolve_model
+    from biobench.models.variant import Variant
+    from biobench.results import ResultStore
+
+    task = load_task(str(ncbi_slice))
+    teacher, learner = resolve_model(str(tiny_bert), {}), resolve_model(str(student), {})
+    overrides = Overrides(lr=3e-4, epochs=2, max_train_examples=20, teacher=teacher,
+                          variant=Variant(tuning="adapters", precision="fp32"))
+    first, second = plan([learner], [task], [1], overrides, ResultStore("unused"))
+    assert (first.card.name, first.keep_outputs, second.teacher) == (tiny_bert.name, True, first)
+    assert (first.config.lr, first.config.epochs) == (task.spec.hyperparameters.lr, task.spec.hyperparameters.epochs)
+    assert first.config.max_train_examples == 20 and first.config.variant.tuning == "full"
+    assert (second.config.lr, second.config.epochs, second.config.variant.tuning) == (3e-4, 2, "adapters")
