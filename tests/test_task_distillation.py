@@ -163,3 +163,16 @@ def test_the_teacher_runs_at_its_own_defaults_on_the_students_data(tiny_bert, st
     assert (first.config.lr, first.config.epochs) == (task.spec.hyperparameters.lr, task.spec.hyperparameters.epochs)
     assert first.config.max_train_examples == 20 and first.config.variant.tuning == "full"
     assert (second.config.lr, second.config.epochs, second.config.variant.tuning) == (3e-4, 2, "adapters")
+
+
+def test_a_suites_teacher_distils_its_other_models(tiny_bert, student, ncbi_slice, tmp_path):
+    suites = tmp_path / "suites"
+    suites.mkdir()
+    (suites / "pair.yaml").write_text(f"name: pair\ndescription: d\ntasks: ['{ncbi_slice}']\n"
+                                      f"models: ['{tiny_bert}', '{student}']\nteacher: '{tiny_bert}'\n")
+    output = tmp_path / "results"
+    ran = CliRunner().invoke(app, ["run", "--suite", "pair", "--suites-dir", str(suites), "--epochs", "1",
+                                   "--precision", "fp32", "-o", str(output)])
+    assert ran.exit_code == 0, ran.output
+    (learnt,) = (json.loads(path.read_text()) for path in output.glob("tiny-student/**/seed-1.json"))
+    assert learnt["teacher"]["model"] == tiny_bert.name and "keeps" in ran.output
