@@ -4,7 +4,7 @@ Trainer with random batches), one after the other in this invocation, on the
 same NCBI-disease sentences, the same model (MiniLM-L6), epochs, seed and threads.
 
     .venv/bin/python benchmarks/end_to_end.py [--epochs 3] [--threads 2] [--seed 42] [--precision auto]
-        [--max-train-examples N] [--eval-limit N]
+        [--max-train-examples N] [--eval-limit N] [--biobench-defaults]
 
 Each side runs as its own process, timed from its start to its test score, so
 both pay their imports, reading, tokenising, model loading, training and test
@@ -181,8 +181,10 @@ def run_biobench(args, env: dict, folder: Path) -> tuple[float, dict]:
     """Wall seconds of one `biobench run` process and the result file it wrote."""
     script = Path(sys.executable).with_name("biobench")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "biobench"]
-    command += ["run", "--model", "minilm-l6", "--task", "ncbi-disease", "--epochs", f"{args.epochs:g}",
-                "--seed", str(args.seed), "--precision", args.precision, "--output", str(folder / "results")]
+    command += ["run", "--model", "minilm-l6", "--task", "ncbi-disease", "--seed", str(args.seed), "--precision",
+                args.precision, "--output", str(folder / "results")]
+    if not args.biobench_defaults:
+        command += ["--epochs", f"{args.epochs:g}"]
     if args.max_train_examples:
         command += ["--max-train-examples", str(args.max_train_examples)]
     clock = time.perf_counter()
@@ -221,7 +223,10 @@ def report(args, biobench_seconds: float, result: dict, reference: dict) -> None
     print(f"NCBI-disease, MiniLM-L6, {args.epochs:g} epochs, seed {args.seed}, {args.threads} threads; "
           f"{budget} the training sentences ({reference['train_sentences']:,}); test {n_test} sentences")
     timings = result["timings"]
-    print(f"biobench run ({precision}): {biobench_seconds:.1f} s end to end (its own timings: optimisation "
+    hyperparameters = result["hyperparameters"]
+    print(f"biobench run ({precision}, {hyperparameters['epochs']:g} epochs, lr {hyperparameters['lr']:g}"
+          f"{', the task defaults' if args.biobench_defaults else ''}): {biobench_seconds:.1f} s end to end "
+          f"(its own timings: optimisation "
           f"{timings['train_seconds']:.1f} s, validation {timings['validation_seconds']:.1f} s, "
           f"test {timings['test_seconds']:.1f} s), test strict F1 {biobench_f1:.4f}")
     print(f"reference recipe (fp32, random batches): {reference['wall_seconds']:.1f} s end to end "
@@ -247,6 +252,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--precision", default="auto", choices=("auto", "fp32", "bf16"), help="biobench's side")
     parser.add_argument("--max-train-examples", type=int, default=None, help="both sides: biobench's fixed subset")
+    parser.add_argument("--biobench-defaults", action="store_true",
+                        help="biobench's side at the task's own epochs and lr (chosen on validation), not --epochs")
     parser.add_argument("--eval-limit", type=int, default=None,
                         help="time the reference's own evaluation on the first N test sentences and extrapolate")
     parser.add_argument("--model-dir", type=Path, help=argparse.SUPPRESS)
