@@ -166,9 +166,6 @@ def task_defaults(task: Task, variant: Variant, head: str | None = None, card: M
     }
     if card is not None and card.fine_tuning is not None:
         defaults |= card.fine_tuning.applied(variant.tuning)
-    from biobench.hardware import resolve_precision
-
-    defaults["precision"] = resolve_precision("auto")  # what ``auto`` picks on this machine: no difference to name
     if task.spec.validation_subset:
         defaults["max_eval_examples"] = task.spec.validation_subset
     if head is not None:
@@ -191,7 +188,6 @@ def _training_config(task: Task, seed: int, overrides: Overrides, variant: Varia
     values |= {name: value for name, value in chosen.items() if value is not None}
     values |= {"epochs": float(values["epochs"]), "lr": float(values["lr"])}  # 3 and 3.0 are one setting
     subset = values.pop("max_eval_examples", None)
-    del values["precision"]  # the variant's
     return TrainingConfig(
         seed=seed,
         **values,

@@ -104,8 +104,8 @@ def setting_label(hyperparameters: dict[str, Any], defaults: dict[str, Any] | No
         words += [f"{name} {_short(teacher[key])}" for key, name in (("temperature", "temperature"),
                                                                    ("weight", "soft weight"))
                   if teacher.get(key) != SOFT_LABEL_DEFAULTS[key]]
-    if hyperparameters.get("precision", "fp32") != (defaults or {}).get("precision", "fp32"):
-        words.append(hyperparameters.get("precision", "fp32"))
+    if hyperparameters.get("precision", "fp32") != "fp32":
+        words.append(hyperparameters["precision"])
     if hyperparameters.get("max_train_examples"):
         words.append(f"{hyperparameters['max_train_examples']:,} train examples")
     evaluated, default_evaluated = hyperparameters.get("max_eval_examples"), (defaults or {}).get("max_eval_examples")

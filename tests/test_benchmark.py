@@ -20,7 +20,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "results"
 
 
 def _plan(cards, tasks, seeds=(1,), store=None, **overrides):
-    overrides.setdefault("variant", Variant(precision="auto"))  # what auto picks is no label
+    overrides.setdefault("variant", Variant(precision="fp32"))
     return plan(cards, tasks, list(seeds), Overrides(**overrides), store or ResultStore("unused"))
 
 
@@ -32,7 +32,7 @@ def tiny(tiny_bert):
 def test_shards_split_the_matrix_without_overlap(tiny, ncbi_slice):
     task = load_task(str(ncbi_slice))
     everything = _plan([tiny], [task], seeds=range(1, 8))
-    overrides = Overrides(variant=Variant(precision="auto"))
+    overrides = Overrides(variant=Variant(precision="fp32"))
     shards = [plan([tiny], [task], list(range(1, 8)), overrides, ResultStore("unused"), (i, 3)) for i in range(3)]
     assert sorted(run.config_hash for shard in shards for run in shard) == sorted(run.config_hash for run in everything)
     assert len(everything) == 7 == len({run.config_hash for run in everything})
@@ -57,8 +57,8 @@ def test_settings_live_side_by_side_and_seeds_share_a_folder(tiny, ncbi_slice):
     task = load_task(str(ncbi_slice))
     full = _plan([tiny], [task], seeds=[1, 2])
     budget = _plan([tiny], [task], max_train_examples=10, lr=2e-3)
-    adapters = _plan([tiny], [task], variant=Variant(tuning="adapters"))
-    lora = _plan([tiny], [task], variant=Variant(tuning="lora"))
+    adapters = _plan([tiny], [task], variant=Variant(tuning="adapters", precision="fp32"))
+    lora = _plan([tiny], [task], variant=Variant(tuning="lora", precision="fp32"))
     assert full[0].path.parent == full[1].path.parent
     folders = {run.path.parent for run in (full[0], budget[0], adapters[0], lora[0])}
     assert len(folders) == 4

@@ -18,7 +18,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "results"
 
 
 def _run(model="minilm-l6", task="biosses", head="auto", seed=1, **overrides):
-    overrides = Overrides(variant=Variant(precision="auto", head=head), **overrides)
+    overrides = Overrides(variant=Variant(precision="fp32", head=head), **overrides)
     task = load_task(task, []) if isinstance(task, str) else task
     (planned,) = plan([model_cards()[model]], [task], [seed], overrides, ResultStore("unused"))
     return planned
@@ -43,17 +43,6 @@ def test_only_a_head_other_than_the_default_is_named(model, head, label, pooling
     assert planned.defaults["pooling"] == {"minilm-l6": "mean", "minialbert-minilm-l6": "cls"}[model]
     assert _label(planned) == label
     assert planned.path.parent.name.split(".")[0] == ("_".join(label).replace(" ", "-") or "defaults")
-
-
-def test_the_precision_auto_picks_is_no_difference_another_is():
-    from biobench.hardware import resolve_precision
-
-    here = resolve_precision("auto")
-    other = "fp32" if here == "bf16" else "bf16"
-    assert _label(_run()) == [] and _run().config.precision == here
-    chosen = plan([model_cards()["minilm-l6"]], [load_task("biosses", [])], [1],
-                  Overrides(variant=Variant(precision=other)), ResultStore("unused"))[0]
-    assert _label(chosen) == [other] and chosen.config_hash != _run().config_hash
 
 
 def test_heads_stay_settings_of_their_own():

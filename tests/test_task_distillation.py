@@ -80,7 +80,7 @@ def student(tiny_bert, tmp_path):
 def test_a_student_learns_its_teachers_kept_soft_labels(tiny_bert, student, ncbi_slice, tmp_path):
     output = tmp_path / "results"
     command = ["run", "-m", str(student), "-t", str(ncbi_slice), "--teacher", str(tiny_bert), "--epochs", "1",
-               "-o", str(output)]
+               "--precision", "fp32", "-o", str(output)]
     ran = CliRunner().invoke(app, command)
     assert ran.exit_code == 0, ran.output
     assert "keeps" in ran.output and "of its teacher's test f1" in ran.output
@@ -120,7 +120,7 @@ def test_teacher_without_soft_labels_or_other_model_is_refused(tiny_bert, tmp_pa
 def test_lr_grid_keeps_the_rate_best_on_validation_and_scores_only_it(tiny_bert, ncbi_slice, tmp_path):
     output = tmp_path / "results"
     ran = CliRunner().invoke(app, ["run", "-m", str(tiny_bert), "-t", str(ncbi_slice), "--lr-grid", "1e-5,3e-3",
-                                   "--epochs", "2", "-o", str(output)])
+                                   "--epochs", "2", "--precision", "fp32", "-o", str(output)])
     assert ran.exit_code == 0, ran.output
     (path,) = output.rglob("seed-1.json")
     result = json.loads(path.read_text())
@@ -172,7 +172,7 @@ def test_a_suites_teacher_distils_its_other_models(tiny_bert, student, ncbi_slic
                                       f"models: ['{tiny_bert}', '{student}']\nteacher: '{tiny_bert}'\n")
     output = tmp_path / "results"
     ran = CliRunner().invoke(app, ["run", "--suite", "pair", "--suites-dir", str(suites), "--epochs", "1",
-                                   "-o", str(output)])
+                                   "--precision", "fp32", "-o", str(output)])
     assert ran.exit_code == 0, ran.output
     (learnt,) = (json.loads(path.read_text()) for path in output.glob("tiny-student/**/seed-1.json"))
     assert learnt["teacher"]["model"] == tiny_bert.name and "keeps" in ran.output
