@@ -63,7 +63,6 @@ class Overrides:
         if not 0 <= self.soft_weight <= 1:
             raise BiobenchError(f"--soft-weight {self.soft_weight}: must be between 0 and 1")
 
-
     def for_teacher(self) -> "Overrides":
         """A teacher's run: its own defaults, on the students' data (training subset, max length, validation
         subset) and precision; the students' rates, epochs, batch and variant are theirs alone."""

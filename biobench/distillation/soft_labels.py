@@ -19,6 +19,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from biobench.setting import SOFT_LABEL_DEFAULTS
+
 OUTPUTS = ("logits", "start_logits", "end_logits")
 INDEX = "feature_index"  # the column that tells the loss which training feature a batch row is
 
@@ -29,8 +31,8 @@ class SoftLabels:
 
     outputs: list[dict[str, torch.Tensor]]  # per feature: output name -> tensor (token-level: real tokens only)
     kind: str  # softmax, sigmoid, regression
-    temperature: float = 2.0
-    weight: float = 0.5
+    temperature: float = SOFT_LABEL_DEFAULTS["temperature"]
+    weight: float = SOFT_LABEL_DEFAULTS["weight"]
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -53,10 +55,11 @@ class SoftLabels:
             mask = _scored_tokens(inputs, name) if _token_level(name, student) else None
             for row, feature in enumerate(index.tolist()):
                 teacher = self.outputs[feature][name].to(student.device, torch.float32)
-                mine = student[row] if mask is None else student[row][inputs["attention_mask"][row].bool()]
-                if mask is not None:
-                    keep = mask[row][inputs["attention_mask"][row].bool()]
-                    mine, teacher = mine[keep], teacher[keep]
+                mine = student[row]
+                if mask is not None:  # the teacher kept the real tokens only
+                    real = inputs["attention_mask"][row].bool()
+                    keep = mask[row][real]
+                    mine, teacher = mine[real][keep], teacher[keep]
                 terms.append(self._term(mine.float(), teacher))
         return torch.stack(terms).mean() if terms else torch.zeros((), device=index.device)
 
