@@ -35,6 +35,7 @@ class Overrides:
     max_eval_examples: int | None = None  # None: the task's validation_subset; 0: the whole validation split
     variant: Variant = Variant()
     lr_grid: tuple[float, ...] | None = None  # choose the rate on validation among these (not with ``lr``)
+    epochs_grid: tuple[float, ...] | None = None  # choose the epochs on validation among these (not with ``epochs``)
     teacher: ModelCard | None = None  # task distillation: every other model learns this one's soft labels
     temperature: float = SOFT_LABEL_DEFAULTS["temperature"]  # of the soft labels
     soft_weight: float = SOFT_LABEL_DEFAULTS["weight"]  # of the soft term; the hard labels' is 1 - soft_weight
@@ -51,13 +52,15 @@ class Overrides:
         value = self.max_eval_examples
         if value is not None and (not isinstance(value, int) or value < 0):
             raise BiobenchError(f"--max-eval-examples {value}: must be a whole number (0: the whole validation split)")
-        if self.lr_grid is not None:
-            if self.lr is not None:
-                raise BiobenchError("give either --lr or --lr-grid, not both")
-            if len(self.lr_grid) < 2 or len(set(self.lr_grid)) != len(self.lr_grid) or \
-                    not all(value > 0 for value in self.lr_grid):
-                raise BiobenchError(f"--lr-grid {','.join(f'{v:g}' for v in self.lr_grid)}: give two or more "
-                                    "different rates, each greater than 0")
+        for name, what in (("lr", "rates"), ("epochs", "epoch counts")):
+            grid = getattr(self, f"{name}_grid")
+            if grid is None:
+                continue
+            if getattr(self, name) is not None:
+                raise BiobenchError(f"give either --{name} or --{name}-grid, not both")
+            if len(grid) < 2 or len(set(grid)) != len(grid) or not all(value > 0 for value in grid):
+                raise BiobenchError(f"--{name}-grid {','.join(f'{v:g}' for v in grid)}: give two or more "
+                                    f"different {what}, each greater than 0")
         if not self.temperature > 0:
             raise BiobenchError(f"--temperature {self.temperature}: must be greater than 0")
         if not 0 <= self.soft_weight <= 1:
@@ -191,6 +194,7 @@ def _training_config(task: Task, seed: int, overrides: Overrides, variant: Varia
         seed=seed,
         **values,
         lr_grid=tuple(float(lr) for lr in overrides.lr_grid) if overrides.lr_grid else None,
+        epochs_grid=tuple(float(epochs) for epochs in overrides.epochs_grid) if overrides.epochs_grid else None,
         max_train_examples=overrides.max_train_examples,
         max_eval_examples=(subset if overrides.max_eval_examples is None else overrides.max_eval_examples) or None,
         variant=variant,
@@ -234,7 +238,7 @@ def execute(
         baseline=outcome.baseline,
         collapsed=outcome.collapsed,
         **({"teacher": _teacher_info(run, store, outcome.test)} if run.teacher else {}),
-        **({"lr_search": outcome.lr_search} if outcome.lr_search else {}),
+        **({"hyperparameter_search": outcome.search} if outcome.search else {}),
         timings=outcome.timings,
         throughput=outcome.throughput,
         peak_memory_mb=outcome.peak_memory_mb,

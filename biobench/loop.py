@@ -66,7 +66,7 @@ class RunOutcome:
     baseline: BaselineInfo
     collapsed: bool  # the model's test predictions carry no information (``Family.collapsed``)
     train_outputs: list[dict] | None = None  # the kept model's outputs on the training features (``keep_outputs``)
-    lr_search: dict | None = None  # with ``lr_grid``: every candidate's validation score and the one chosen
+    search: dict | None = None  # with a grid: every candidate's validation score and the one chosen
 
 
 def prepare(task: Task, card: ModelCard, config: TrainingConfig, progress: Progress = Silent()) -> Prepared:
@@ -121,7 +121,7 @@ def fine_tune_and_evaluate(
             "total_seconds": round(time.perf_counter() - started, 3),
         },
         throughput={
-            "train_examples_per_second": round(len(data.features["train"].inputs) * config.epochs / optimisation, 2),
+            "train_examples_per_second": round(len(data.features["train"].inputs) * trainer.args.num_train_epochs / optimisation, 2),
             "test_examples_per_second": round(len(data.records["test"]) / test_seconds, 2),
         },
         peak_memory_mb=_peak_memory_mb(),
@@ -130,38 +130,40 @@ def fine_tune_and_evaluate(
                                   test),
         collapsed=task.family.collapsed(test_predictions),
         train_outputs=train_outputs,
-        lr_search=search,
+        search=search,
     )
 
 
 def _train_best(task, card, config, data, folder, progress, tracking, soft_labels):
-    """Train at the configured learning rate, or at each of ``config.lr_grid`` (each from the same seed) keeping
-    the one whose kept epoch scores best on validation: ``(trainer, model, seconds, validation)`` of that one, and
-    the search (``None`` without a grid)."""
+    """Train at the configured learning rate and epochs, or at each pair of ``config.lr_grid`` x
+    ``config.epochs_grid`` (each from the same seed), keeping the one whose kept epoch scores best on validation:
+    ``(trainer, model, seconds, validation)`` of that one, and the search (``None`` without a grid)."""
     from transformers import set_seed
 
     main = task.metric.main
     higher = next(metric for metric in task.family.metrics if metric.name == main).higher_is_better
+    searching = bool(config.lr_grid or config.epochs_grid)
     best, tried = None, []
-    for lr in config.lr_grid or (config.lr,):
-        chosen = replace(config, lr=lr)
+    for lr, epochs in config.candidates:
+        chosen = replace(config, lr=lr, epochs=epochs)
         set_seed(config.seed)
         model = build_task_model(card, task.family, data.labels, config.variant, data.tokenizer)
-        where = folder / f"lr-{lr:g}" if config.lr_grid else folder
+        where = folder / f"lr-{lr:g}-epochs-{epochs:g}" if searching else folder
         trainer = build_trainer(task, model, data, chosen, where, progress, tracking, soft_labels)
         clock = time.perf_counter()
         trainer.train()
         training = time.perf_counter() - clock
         validation = _kept_validation(trainer) or score(trainer, task, data, "validation")[0]
-        tried.append({"lr": lr, "validation": validation[main], "best_epoch": _best_epoch(trainer)})
+        tried.append({"lr": lr, "epochs": epochs, "validation": validation[main], "best_epoch": _best_epoch(trainer)})
         if best is None or (validation[main] > best[3][main] if higher else validation[main] < best[3][main]):
-            best = (trainer, model, training, validation)
-    if not config.lr_grid:
+            best, kept = (trainer, model, training, validation), tried[-1]
+    if not searching:
         return best, None
-    search = {"metric": f"validation {main}", "grid": list(config.lr_grid), "candidates": tried,
-              "chosen": {"lr": best[0].args.learning_rate}}
-    progress.note(f"{task.name}: lr {best[0].args.learning_rate:g} chosen on validation {main} from "
-                  + ", ".join(f"{entry['lr']:g} ({entry['validation']:.4f})" for entry in tried))
+    search = {"metric": f"validation {main}", "grid": {"lr": sorted({lr for lr, _ in config.candidates}),
+                                                     "epochs": sorted({e for _, e in config.candidates})},
+              "candidates": tried, "chosen": {"lr": kept["lr"], "epochs": kept["epochs"]}}
+    progress.note(f"{task.name}: lr {kept['lr']:g}, {kept['epochs']:g} epochs chosen on validation {main} from "
+                  + ", ".join(f"{entry['lr']:g} x {entry['epochs']:g} ({entry['validation']:.4f})" for entry in tried))
     return best, search
 
 

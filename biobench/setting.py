@@ -41,6 +41,12 @@ class TrainingConfig:
     variant: Variant = field(default_factory=lambda: Variant(head=None, precision="fp32"))
     teacher: dict[str, Any] | None = None  # task distillation: model, setting (id), temperature, weight
     lr_grid: tuple[float, ...] | None = None  # choose the learning rate among these on validation (``lr`` unused)
+    epochs_grid: tuple[float, ...] | None = None  # choose the epochs among these on validation (``epochs`` unused)
+
+    @property
+    def candidates(self) -> list[tuple[float, float]]:
+        """The (lr, epochs) pairs a run trains: the grids' product, or the one configured pair."""
+        return [(lr, epochs) for lr in self.lr_grid or (self.lr,) for epochs in self.epochs_grid or (self.epochs,)]
 
     @property
     def precision(self) -> str:
@@ -48,16 +54,17 @@ class TrainingConfig:
 
     def as_dict(self) -> dict[str, Any]:
         """The hyperparameters as results record them (the variant's fields inline, as before variants existed;
-        ``max_eval_examples``, ``teacher`` and ``lr_grid`` only when set, so results of runs without them keep their
-        hash; with a grid, no ``lr``)."""
+        ``max_eval_examples``, ``teacher`` and the grids only when set, so results of runs without them keep their
+        hash; with a grid, not the value it chooses)."""
         fields = asdict(self)
         del fields["variant"]
-        for optional in ("max_eval_examples", "teacher", "lr_grid"):
+        for optional in ("max_eval_examples", "teacher", "lr_grid", "epochs_grid"):
             if fields[optional] is None:
                 del fields[optional]
-        if self.lr_grid:  # the rate is chosen in the run, not part of the setting
-            del fields["lr"]
-            fields["lr_grid"] = list(self.lr_grid)
+        for name in ("lr", "epochs"):
+            if fields.get(f"{name}_grid"):  # the value is chosen in the run, not part of the setting
+                del fields[name]
+                fields[f"{name}_grid"] = list(fields[f"{name}_grid"])
         return fields | self.variant.identity()
 
 
@@ -111,10 +118,11 @@ def setting_label(hyperparameters: dict[str, Any], defaults: dict[str, Any] | No
     evaluated, default_evaluated = hyperparameters.get("max_eval_examples"), (defaults or {}).get("max_eval_examples")
     if evaluated != default_evaluated:
         words.append(f"{evaluated:,} validation examples" if evaluated else "all validation examples")
-    if hyperparameters.get("lr_grid"):
-        words.append("lr chosen from " + ", ".join(_short(float(lr)) for lr in hyperparameters["lr_grid"]))
+    for key in ("lr", "epochs"):
+        if hyperparameters.get(f"{key}_grid"):
+            words.append(f"{key} chosen from " + ", ".join(_short(float(v)) for v in hyperparameters[f"{key}_grid"]))
     for key, name in WORDS.items():
-        if key == "lr" and "lr_grid" in hyperparameters:
+        if f"{key}_grid" in hyperparameters:
             continue
         if defaults is not None and key in defaults and hyperparameters.get(key) != defaults[key]:
             words.append(f"{name} {_short(hyperparameters.get(key))}")

@@ -124,8 +124,9 @@ def test_lr_grid_keeps_the_rate_best_on_validation_and_scores_only_it(tiny_bert,
     assert ran.exit_code == 0, ran.output
     (path,) = output.rglob("seed-1.json")
     result = json.loads(path.read_text())
-    search = result["lr_search"]
+    search = result["hyperparameter_search"]
     assert [candidate["lr"] for candidate in search["candidates"]] == [1e-5, 3e-3]
+    assert search["grid"] == {"lr": [1e-5, 3e-3], "epochs": [2.0]}
     best = max(search["candidates"], key=lambda candidate: candidate["validation"])  # first of equals
     assert search["chosen"]["lr"] == best["lr"]
     assert result["metrics"]["validation"]["f1"] == best["validation"]
@@ -134,12 +135,34 @@ def test_lr_grid_keeps_the_rate_best_on_validation_and_scores_only_it(tiny_bert,
     assert "chosen on validation f1" in ran.output
 
 
+def test_epochs_grid_with_lr_grid_tries_every_pair(tiny_bert, ncbi_slice, tmp_path):
+    output = tmp_path / "results"
+    ran = CliRunner().invoke(app, ["run", "-m", str(tiny_bert), "-t", str(ncbi_slice), "--lr-grid", "1e-5,3e-3",
+                                   "--epochs-grid", "1,2", "--precision", "fp32", "-o", str(output)])
+    assert ran.exit_code == 0, ran.output
+    (path,) = output.rglob("seed-1.json")
+    result = json.loads(path.read_text())
+    search = result["hyperparameter_search"]
+    pairs = [(candidate["lr"], candidate["epochs"]) for candidate in search["candidates"]]
+    assert pairs == [(1e-5, 1.0), (1e-5, 2.0), (3e-3, 1.0), (3e-3, 2.0)]
+    best = max(search["candidates"], key=lambda candidate: candidate["validation"])  # first of equals
+    assert search["chosen"] == {"lr": best["lr"], "epochs": best["epochs"]}
+    assert result["metrics"]["validation"]["f1"] == best["validation"]
+    hyperparameters = result["hyperparameters"]
+    assert "epochs" not in hyperparameters and hyperparameters["epochs_grid"] == [1.0, 2.0]
+    assert result["setting"]["label"] == ["lr chosen from 1e-5, 3e-3", "epochs chosen from 1, 2"]
+
+
 @pytest.mark.parametrize(("options", "message"), [
     (["--lr-grid", "1e-4"], "give two or more different rates"),
     (["--lr-grid", "1e-4,1e-4"], "give two or more different rates"),
     (["--lr-grid", "1e-4,-1"], "give two or more different rates"),
-    (["--lr-grid", "1e-4,x"], "expected rates separated by commas"),
+    (["--lr-grid", "1e-4,x"], "expected numbers separated by commas"),
     (["--lr-grid", "1e-4,2e-4", "--lr", "1e-4"], "give either --lr or --lr-grid"),
+    (["--epochs-grid", "3"], "give two or more different epoch counts"),
+    (["--epochs-grid", "2,0"], "give two or more different epoch counts"),
+    (["--epochs-grid", "2,three"], "expected numbers separated by commas, e.g. 2,3,5"),
+    (["--epochs-grid", "2,3", "--epochs", "2"], "give either --epochs or --epochs-grid"),
 ])
 def test_bad_lr_grids_are_refused(options, message, tmp_path):
     refused = CliRunner().invoke(app, ["run", "-t", "ncbi-disease", "-o", str(tmp_path / "r"), *options])

@@ -43,6 +43,10 @@ def run(
         "1e-4,3e-4,5e-4), keep the one whose best epoch scores best on the validation main metric, score only it on "
         "test. The result records every candidate.",
     )] = None,
+    epochs_grid: Annotated[Optional[str], typer.Option(
+        help="Choose the number of epochs on validation, as --lr-grid does (e.g. 2,3,5); with --lr-grid, every "
+        "pair of the two is tried.",
+    )] = None,
     batch_size: Annotated[Optional[int], typer.Option(help="Training batch size (default: the task's).")] = None,
     max_length: Annotated[Optional[int], typer.Option(
         help="Maximum sub-words per input; longer inputs are windowed (default: the task's).",
@@ -117,9 +121,9 @@ def run(
     """Fine-tune and evaluate models on tasks, several seeds, and write a leaderboard.
 
     With no options: the quick suite on NCBI-disease (offline): the embedded
-    MiniLM-L6 fine-tuned, then the MiniALBERT student distilled from it
-    task-distilled from the fine-tuned teacher, its retention printed. A run whose setting and
-    seed finished earlier in OUTPUT is skipped, so an interrupted command resumes;
+    MiniLM-L6 fine-tuned, then its MiniALBERT student task-distilled from the
+    fine-tuned teacher, the retention printed. A run whose setting and seed
+    finished earlier in OUTPUT is skipped, so an interrupted command resumes;
     runs of other settings are kept beside it.
 
     Examples:
@@ -129,6 +133,7 @@ def run(
       biobench run -m minialbert-minilm-l6 -t species-800 --adapter-tuning
       biobench run -m minialbert-minilm-l6 -t ncbi-disease --teacher minilm-l6
       biobench run -m minialbert-minilm-l6 -t ncbi-disease --lr-grid 1e-4,3e-4,5e-4
+      biobench run -m minilm-l6 -t species-800 --lr-grid 1e-4,2e-4 --epochs-grid 2,3
       torchrun --nproc_per_node 4 -m biobench run -m pubmedbert --suite blurb-lite
     """
     with user_errors():
@@ -141,7 +146,7 @@ def run(
             shard=_parse_shard(shard), overrides=_overrides(
                 epochs, lr, batch_size, max_length, max_train_examples, max_eval_examples, _value(precision),
                 adapter_tuning, _value(peft), recursions, _value(pooling), temperature, soft_weight,
-                _lr_grid(lr_grid)),
+                _grid(lr_grid, "lr", "1e-4,3e-4,5e-4"), _grid(epochs_grid, "epochs", "2,3,5")),
             teacher=teacher,
         )
         execute_request(request)
@@ -170,7 +175,8 @@ class RunRequest:
 
 
 def _overrides(epochs, lr, batch_size, max_length, max_train_examples, max_eval_examples, precision, adapter_tuning,
-               peft, recursions, pooling, temperature=2.0, soft_weight=0.5, lr_grid=None):
+               peft, recursions, pooling, temperature=2.0, soft_weight=0.5, lr_grid=None,
+               epochs_grid=None):
     from biobench.models.variant import Variant
 
     if peft not in (None, "lora"):
@@ -181,7 +187,8 @@ def _overrides(epochs, lr, batch_size, max_length, max_train_examples, max_eval_
                       head=pooling, precision=precision)
     return Overrides(epochs=epochs, lr=lr, batch_size=batch_size, max_length=max_length,
                      max_train_examples=max_train_examples, max_eval_examples=max_eval_examples, variant=variant,
-                     temperature=temperature, soft_weight=soft_weight, lr_grid=lr_grid)
+                     temperature=temperature, soft_weight=soft_weight, lr_grid=lr_grid,
+                     epochs_grid=epochs_grid)
 
 
 def execute_request(request: RunRequest) -> None:
@@ -231,13 +238,14 @@ def _profile(cards, task, output: Path) -> None:
         console.print(f"profiled {card.name} on {task.name} -> {path}")
 
 
-def _lr_grid(text: str | None) -> tuple[float, ...] | None:
+def _grid(text: str | None, name: str, example: str) -> tuple[float, ...] | None:
+    """The values of ``--NAME-grid``, comma-separated numbers."""
     if text is None:
         return None
     try:
         return tuple(float(part) for part in text.split(","))
     except ValueError:
-        raise BiobenchError(f"--lr-grid {text!r}: expected rates separated by commas, e.g. 1e-4,3e-4,5e-4") from None
+        raise BiobenchError(f"--{name}-grid {text!r}: expected numbers separated by commas, e.g. {example}") from None
 
 
 def _value(choice):
