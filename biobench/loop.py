@@ -121,7 +121,8 @@ def fine_tune_and_evaluate(
             "total_seconds": round(time.perf_counter() - started, 3),
         },
         throughput={
-            "train_examples_per_second": round(len(data.features["train"].inputs) * trainer.args.num_train_epochs / optimisation, 2),
+            "train_examples_per_second": round(
+                len(data.features["train"].inputs) * trainer.args.num_train_epochs / optimisation, 2),
             "test_examples_per_second": round(len(data.records["test"]) / test_seconds, 2),
         },
         peak_memory_mb=_peak_memory_mb(),
