@@ -54,6 +54,9 @@ def notes(board: Leaderboard) -> list[str]:
         "of its tasks. Cross-validated tasks: mean over the folds run.",
         efficiency_note(board),
         *guide_notes(board),
+        *(["retention %: a task-distilled row's test score over its teacher's (the teacher's run of the same task "
+            "and seed, as the result records it), ×100, mean ± sample std over the row's n distilled runs."]
+          if board.distilled else []),
     ]
 
 

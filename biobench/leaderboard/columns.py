@@ -36,6 +36,7 @@ def columns(board: Leaderboard) -> list[Column]:
         _efficiency("size", "size MB", "size_mb", 1),
         _efficiency("latency", "latency ms", "latency_ms", 1),
         _efficiency("throughput", "sequences/s", "throughput", 1),
+        *([_retention()] if board.distilled else []),
         Column("precision", "precision", lambda row: row.precision, lambda row: row.precision, "run"),
         Column("seeds", "seeds", lambda row: len(row.seeds) or None, lambda row: words.seeds(row.seeds), "run"),
     ]
@@ -44,6 +45,12 @@ def columns(board: Leaderboard) -> list[Column]:
 def _task(task: str) -> Column:
     return Column(f"task-{task}", task, lambda row: row.cells[task].mean, lambda row: words.mean_std(row.cells[task]),
                   "task", runs=lambda row: row.cells[task].runs)
+
+
+def _retention() -> Column:
+    return Column("retention", "retention %", lambda row: row.retention.mean if row.retention else None,
+                  lambda row: words.mean_std(row.retention) if row.retention else words.MISSING, "run",
+                  runs=lambda row: row.retention.runs if row.retention else 0)
 
 
 def _family(family: str) -> Column:

@@ -45,6 +45,7 @@ def results_frame(results: list[Result]) -> pd.DataFrame:
             "baseline": _baseline_score(result),
             "above": result["baseline"]["above"] if "baseline" in result else None,
             "collapsed": result.get("collapsed"),
+            "retention": result.get("teacher", {}).get("retention"),
             "references": result["task"].get("reference_scores", []),
         }
         for result in sorted(results, key=lambda result: result.get("created", ""))

@@ -39,6 +39,8 @@ def record(board: Leaderboard, row: Row) -> dict:
         "latency_ms_p50": efficiency.latency_ms if efficiency else None,
         "throughput_sequences_per_second": efficiency.throughput if efficiency else None,
         "profile_variant": efficiency.variant if efficiency else None,
+        **({"retention": row.retention.mean if row.retention else None,
+            "retention std": row.retention.std if row.retention else None} if board.distilled else {}),
         "precision": row.precision, "seeds": " ".join(str(seed) for seed in row.seeds),
         "made": board.made, "biobench": board.version, "hardware": words.machine(board.hardware),
     }

@@ -44,6 +44,8 @@ def _row(row: Row) -> dict:
         "mean": _round(row.mean), "blurb_style": _round(row.blurb),
         "parameters": row.parameters, "trainable": row.trainable,
         "efficiency": dataclasses.asdict(row.efficiency) if row.efficiency else None,
+        "retention": {"mean": _round(row.retention.mean), "std": _round(row.retention.std),
+                      "runs": row.retention.runs} if row.retention else None,
         "precision": row.precision, "seeds": list(row.seeds),
     }
 

@@ -67,6 +67,7 @@ class Row:
     efficiency: Efficiency | None
     evaluated: bool = True  # False: a profile without results ("profile only")
     kind: str = "model"  # model; or a guide row: baseline, reference
+    retention: Cell | None = None  # task-distilled runs: their test score over their teacher's, x100
 
     @property
     def partial(self) -> bool:
@@ -93,6 +94,11 @@ class Leaderboard:
     version: str  # of biobench
     runs: pd.DataFrame = field(repr=False)  # results_frame: one row per run
     guides: tuple[Row, ...] = ()  # the trivial baseline row, then the published reference rows
+
+    @property
+    def distilled(self) -> bool:
+        """Some row is task-distilled (its retention of the teacher is shown)."""
+        return any(row.retention for row in self.rows)
 
 
 def build(results: list[Result], profiles: list[dict] = (), title: str = TITLE,
@@ -149,7 +155,16 @@ def _row(model: str, runs: pd.DataFrame, tasks: tuple[str, ...], families: dict[
         blurb=_mean(list(family_means.values())),
         seeds=tuple(sorted(int(seed) for seed in runs["seed"].unique())),
         efficiency=_efficiency(profile) if profile else None,
+        retention=_retention(runs),
     )
+
+
+def _retention(runs: pd.DataFrame) -> Cell | None:
+    """Mean ± sample std over the row's task-distilled runs of each one's score over its teacher's (x100)."""
+    ratios = 100 * runs["retention"].dropna() if "retention" in runs else pd.Series(dtype=float)
+    if not len(ratios):
+        return None
+    return Cell(float(ratios.mean()), float(ratios.std()) if len(ratios) > 1 else None, len(ratios))
 
 
 def _guides(frame: pd.DataFrame, tasks: tuple[str, ...], families: dict[str, tuple[str, ...]]) -> tuple[Row, ...]:

@@ -141,3 +141,23 @@ def test_baseline_and_reference_rows_and_cells_not_above_the_baseline():
 def test_results_without_baselines_give_no_baseline_row():
     board = build([result("a", "t1", 1, 0.5)])
     assert board.guides == () and "trivial baseline" not in markdown([result("a", "t1", 1, 0.5)])
+
+
+def test_retention_of_distilled_rows_against_a_plain_computation():
+    ratios = [0.931, 0.95, 0.902]
+    results = []
+    for seed, ratio in enumerate(ratios, start=1):
+        student = result("student", "t1", seed, 0.8 * ratio, label=("distilled from teacher",))
+        student["teacher"] = {"model": "teacher", "result": "x.json", "test": 0.8, "retention": ratio}
+        results += [student, result("teacher", "t1", seed, 0.8)]
+    board = build(results)
+    rows = {row.model: row for row in board.rows}
+    kept = rows["student (distilled from teacher)"].retention
+    assert kept.mean == pytest.approx(100 * statistics.mean(ratios)) and kept.runs == 3
+    assert kept.std == pytest.approx(100 * statistics.stdev(ratios))
+    assert rows["teacher"].retention is None and board.distilled
+    text = markdown(results)
+    assert "retention %" in text.splitlines()[2]
+    line = next(line for line in text.splitlines() if line.startswith("| `student"))
+    assert f"{100 * statistics.mean(ratios):.2f} ± {100 * statistics.stdev(ratios):.2f} (n=3)" in line
+    assert "retention %" not in markdown([result("teacher", "t1", 1, 0.8)])
