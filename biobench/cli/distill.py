@@ -44,6 +44,10 @@ def distill(
     batch_size: Annotated[int, typer.Option(help="Packed sequences per step.")] = 32,
     sequence_length: Annotated[int, typer.Option(help="Tokens per packed sequence.")] = 128,
     lr: Annotated[float, typer.Option(help="Peak learning rate (linear warmup and decay).")] = 5e-4,
+    mlm_weight: Annotated[float, typer.Option(
+        help="Weight of the student's own masked-LM loss beside the teacher terms (attention and hidden states, "
+        "3 each; output KL 5 where the teacher has a masked-LM head). 0 leaves it out: a teacher without a "
+        "masked-LM head gives no target for it.", min=0.0)] = 1.0,
     precision: Annotated[DistillPrecision, typer.Option(help="Autocast precision of the steps.")] = "fp32",
     seed: Annotated[int, typer.Option(help="Seed of initialisation, batch order and masking.")] = 42,
     checkpoint_every: Annotated[int, typer.Option(help="Save a resumable checkpoint every this many steps.")] = 200,
@@ -73,7 +77,7 @@ def distill(
         console.print(f"corpus: {len(text.passages):,} passages from {len(text.sources)} source(s)")
         settings = DistillationSettings(
             steps=steps, batch_size=batch_size, sequence_length=sequence_length, lr=lr, precision=precision.value,
-            seed=seed, checkpoint_every=checkpoint_every,
+            seed=seed, checkpoint_every=checkpoint_every, mlm_weight=mlm_weight,
         )
         shape = StudentShape(recursions, embedding_size, adapters, reduction_factor)
         with RichProgress(console) as progress:

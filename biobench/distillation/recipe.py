@@ -17,7 +17,6 @@ from biobench.distillation.corpus import Corpus
 from biobench.distillation.student_init import random_student, student_config, student_from_teacher
 from biobench.distillation.trainer import CHECKPOINT, DistillationSettings, Distiller, pack_passages
 from biobench.errors import BiobenchError
-from biobench.distillation.losses import LossWeights
 from biobench.models.cards import ModelCard
 from biobench.progress import Progress, Silent
 from biobench.tracking import StepLogger, Tracking
@@ -131,7 +130,7 @@ def _card(teacher_card, teacher, student, corpus, sequences, settings, distiller
         "corpus": {"sources": corpus.sources, "passages": len(corpus.passages), "sequences": len(sequences)},
         "run": {
             "settings": asdict(settings), "steps_done": state.step, "seconds": round(state.seconds, 1),
-            "layer_map": distiller.teacher_layers, "loss_weights": asdict(LossWeights()),
+            "layer_map": distiller.teacher_layers, "loss_weights": asdict(distiller.weights),
             "loss_terms": list(state.losses[0]) if state.losses else [], "notes": notes,
             "threads": torch.get_num_threads(),
         },

@@ -49,6 +49,7 @@ class DistillationSettings:
     precision: str = "fp32"
     seed: int = 42
     checkpoint_every: int = 200
+    mlm_weight: float = 1.0  # of the student's own masked-LM term (the reference's 1; 0 leaves it out)
 
 
 @dataclass
@@ -71,12 +72,12 @@ class Distiller:
         sequences: torch.Tensor,
         settings: DistillationSettings,
         output_term: bool,
-        weights: LossWeights = LossWeights(),
     ):
         from transformers import DataCollatorForLanguageModeling, get_linear_schedule_with_warmup
 
         self.teacher, self.student, self.tokenizer = teacher.eval(), student.eval(), tokenizer
-        self.sequences, self.settings, self.output_term, self.weights = sequences, settings, output_term, weights
+        self.sequences, self.settings, self.output_term = sequences, settings, output_term
+        self.weights = LossWeights(mlm=settings.mlm_weight)
         self.masker = DataCollatorForLanguageModeling(tokenizer, mlm_probability=settings.mlm_probability)
         self.masker.generator = torch.Generator()  # reseeded every step
         self.special_ids = torch.tensor(sorted(tokenizer.all_special_ids))
@@ -197,6 +198,7 @@ class Distiller:
     def load_checkpoint(self, folder: Path) -> None:
         """Continue from ``folder``; its settings must be this run's."""
         saved = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+        saved["settings"] = asdict(DistillationSettings()) | saved["settings"]  # settings added later: defaults
         if saved["settings"] != asdict(self.settings):
             changed = sorted(k for k, v in asdict(self.settings).items() if saved["settings"].get(k) != v)
             raise BiobenchError(f"{folder}: cannot resume with different settings ({', '.join(changed)})")

@@ -47,6 +47,17 @@ def test_losses_fall(tiny_bert, passages, tmp_path):
         assert last < 0.95 * first, term
 
 
+def test_the_mlm_weight_scales_only_the_students_own_term(tiny_bert, passages):
+    steps = {}
+    for weight in (1.0, 0.0):
+        distiller = _distiller(tiny_bert, passages, mlm_weight=weight)
+        steps[weight] = distiller.train_step(0)
+    for weight, losses in steps.items():
+        teacher_terms = 3 * losses["attention"] + 3 * losses["hidden"] + 5 * losses["output"]
+        assert losses["total"] == pytest.approx(teacher_terms + weight * losses["mlm"], rel=1e-5)
+    assert steps[0.0]["mlm"] == pytest.approx(steps[1.0]["mlm"], rel=1e-5)  # the same first batch, still reported
+
+
 class InterruptAfter(Silent):
     """Progress that stops the run (like Ctrl-C) after ``steps`` advances."""
 
