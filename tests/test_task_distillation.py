@@ -117,37 +117,36 @@ def test_teacher_without_soft_labels_or_other_model_is_refused(tiny_bert, tmp_pa
     assert not (tmp_path / "r").exists()
 
 
-def test_lr_grid_keeps_the_rate_best_on_validation_and_scores_only_it(tiny_bert, ncbi_slice, tmp_path):
-    output = tmp_path / "results"
-    ran = CliRunner().invoke(app, ["run", "-m", str(tiny_bert), "-t", str(ncbi_slice), "--lr-grid", "1e-5,3e-3",
-                                   "--epochs", "2", "--precision", "fp32", "-o", str(output)])
+def _searched(tiny_bert, ncbi_slice, output, *grids) -> tuple[dict, dict, str]:
+    """A run with the given grid options: its result, its search and what it printed; the kept candidate is the
+    one best on validation."""
+    ran = CliRunner().invoke(app, ["run", "-m", str(tiny_bert), "-t", str(ncbi_slice), *grids, "--precision", "fp32",
+                                   "-o", str(output)])
     assert ran.exit_code == 0, ran.output
     (path,) = output.rglob("seed-1.json")
     result = json.loads(path.read_text())
     search = result["hyperparameter_search"]
-    assert [candidate["lr"] for candidate in search["candidates"]] == [1e-5, 3e-3]
-    assert search["grid"] == {"lr": [1e-5, 3e-3], "epochs": [2.0]}
-    best = max(search["candidates"], key=lambda candidate: candidate["validation"])  # first of equals
-    assert search["chosen"]["lr"] == best["lr"]
-    assert result["metrics"]["validation"]["f1"] == best["validation"]
-    assert "lr" not in result["hyperparameters"] and result["hyperparameters"]["lr_grid"] == [1e-5, 3e-3]
-    assert result["setting"]["label"] == ["lr chosen from 1e-5, 3e-3", "epochs 2"]
-    assert "chosen on validation f1" in ran.output
-
-
-def test_epochs_grid_with_lr_grid_tries_every_pair(tiny_bert, ncbi_slice, tmp_path):
-    output = tmp_path / "results"
-    ran = CliRunner().invoke(app, ["run", "-m", str(tiny_bert), "-t", str(ncbi_slice), "--lr-grid", "1e-5,3e-3",
-                                   "--epochs-grid", "1,2", "--precision", "fp32", "-o", str(output)])
-    assert ran.exit_code == 0, ran.output
-    (path,) = output.rglob("seed-1.json")
-    result = json.loads(path.read_text())
-    search = result["hyperparameter_search"]
-    pairs = [(candidate["lr"], candidate["epochs"]) for candidate in search["candidates"]]
-    assert pairs == [(1e-5, 1.0), (1e-5, 2.0), (3e-3, 1.0), (3e-3, 2.0)]
     best = max(search["candidates"], key=lambda candidate: candidate["validation"])  # first of equals
     assert search["chosen"] == {"lr": best["lr"], "epochs": best["epochs"]}
     assert result["metrics"]["validation"]["f1"] == best["validation"]
+    return result, search, ran.output
+
+
+def test_lr_grid_keeps_the_rate_best_on_validation_and_scores_only_it(tiny_bert, ncbi_slice, tmp_path):
+    result, search, printed = _searched(tiny_bert, ncbi_slice, tmp_path / "r", "--lr-grid", "1e-5,3e-3",
+                                        "--epochs", "2")
+    assert [candidate["lr"] for candidate in search["candidates"]] == [1e-5, 3e-3]
+    assert search["grid"] == {"lr": [1e-5, 3e-3], "epochs": [2.0]}
+    assert "lr" not in result["hyperparameters"] and result["hyperparameters"]["lr_grid"] == [1e-5, 3e-3]
+    assert result["setting"]["label"] == ["lr chosen from 1e-5, 3e-3", "epochs 2"]
+    assert "chosen on validation f1" in printed
+
+
+def test_epochs_grid_with_lr_grid_tries_every_pair(tiny_bert, ncbi_slice, tmp_path):
+    result, search, _ = _searched(tiny_bert, ncbi_slice, tmp_path / "r", "--lr-grid", "1e-5,3e-3",
+                                  "--epochs-grid", "1,2")
+    pairs = [(candidate["lr"], candidate["epochs"]) for candidate in search["candidates"]]
+    assert pairs == [(1e-5, 1.0), (1e-5, 2.0), (3e-3, 1.0), (3e-3, 2.0)]
     hyperparameters = result["hyperparameters"]
     assert "epochs" not in hyperparameters and hyperparameters["epochs_grid"] == [1.0, 2.0]
     assert result["setting"]["label"] == ["lr chosen from 1e-5, 3e-3", "epochs chosen from 1, 2"]
