@@ -35,7 +35,7 @@ from biobench.models.cards import ModelCard
 from biobench.models.loading import ParameterCounts, count_parameters
 from biobench.plugin import Task
 from biobench.progress import Progress, Silent
-from biobench.setting import TrainingConfig
+from biobench.setting import TrainingConfig, short_value
 from biobench.tracking import Tracking
 from biobench.trainer_progress import ProgressCallback
 
@@ -163,8 +163,10 @@ def _train_best(task, card, config, data, folder, progress, tracking, soft_label
     search = {"metric": f"validation {main}", "grid": {"lr": sorted({lr for lr, _ in config.candidates}),
                                                      "epochs": sorted({e for _, e in config.candidates})},
               "candidates": tried, "chosen": {"lr": kept["lr"], "epochs": kept["epochs"]}}
-    progress.note(f"{task.name}: lr {kept['lr']:g}, {kept['epochs']:g} epochs chosen on validation {main} from "
-                  + ", ".join(f"{entry['lr']:g} x {entry['epochs']:g} ({entry['validation']:.4f})" for entry in tried))
+    progress.note(f"{task.name}: lr {short_value(kept['lr'])}, {short_value(kept['epochs'])} epochs chosen on "
+                  f"validation {main} from " + ", ".join(
+                      f"{short_value(entry['lr'])} x {short_value(entry['epochs'])} ({entry['validation']:.4f})"
+                      for entry in tried))
     return best, search
 
 

@@ -108,7 +108,7 @@ def setting_label(hyperparameters: dict[str, Any], defaults: dict[str, Any] | No
     if hyperparameters.get("teacher"):
         teacher = hyperparameters["teacher"]
         words.append(f"distilled from {teacher['model']}")
-        words += [f"{name} {_short(teacher[key])}" for key, name in (("temperature", "temperature"),
+        words += [f"{name} {short_value(teacher[key])}" for key, name in (("temperature", "temperature"),
                                                                    ("weight", "soft weight"))
                   if teacher.get(key) != SOFT_LABEL_DEFAULTS[key]]
     if hyperparameters.get("precision", "fp32") != "fp32":
@@ -119,13 +119,13 @@ def setting_label(hyperparameters: dict[str, Any], defaults: dict[str, Any] | No
     if evaluated != default_evaluated:
         words.append(f"{evaluated:,} validation examples" if evaluated else "all validation examples")
     for key in ("lr", "epochs"):
-        if hyperparameters.get(f"{key}_grid"):
-            words.append(f"{key} chosen from " + ", ".join(_short(float(v)) for v in hyperparameters[f"{key}_grid"]))
+        if grid := hyperparameters.get(f"{key}_grid"):
+            words.append(f"{key} chosen from " + ", ".join(short_value(float(value)) for value in grid))
     for key, name in WORDS.items():
         if f"{key}_grid" in hyperparameters:
             continue
         if defaults is not None and key in defaults and hyperparameters.get(key) != defaults[key]:
-            words.append(f"{name} {_short(hyperparameters.get(key))}")
+            words.append(f"{name} {short_value(hyperparameters.get(key))}")
     return words
 
 
@@ -140,7 +140,7 @@ WORDS = {
 }
 
 
-def _short(value) -> str:
+def short_value(value) -> str:
     """``1e-3`` for 0.001, ``3`` for 3.0, as people write hyperparameters."""
     if isinstance(value, float):
         if value.is_integer():
