@@ -160,8 +160,7 @@ def _train_best(task, card, config, data, folder, progress, tracking, soft_label
             best, kept = (trainer, model, training, validation), tried[-1]
     if not searching:
         return best, None
-    search = {"metric": f"validation {main}", "grid": {"lr": sorted({lr for lr, _ in config.candidates}),
-                                                     "epochs": sorted({e for _, e in config.candidates})},
+    search = {"metric": f"validation {main}", "grid": {name: list(values) for name, values in config.grid.items()},
               "candidates": tried, "chosen": {"lr": kept["lr"], "epochs": kept["epochs"]}}
     progress.note(f"{task.name}: lr {short_value(kept['lr'])}, {short_value(kept['epochs'])} epochs chosen on "
                   f"validation {main} from " + ", ".join(

@@ -44,9 +44,14 @@ class TrainingConfig:
     epochs_grid: tuple[float, ...] | None = None  # choose the epochs among these on validation (``epochs`` unused)
 
     @property
+    def grid(self) -> dict[str, tuple[float, ...]]:
+        """The values a run tries: each grid, or the one configured value."""
+        return {"lr": self.lr_grid or (self.lr,), "epochs": self.epochs_grid or (self.epochs,)}
+
+    @property
     def candidates(self) -> list[tuple[float, float]]:
-        """The (lr, epochs) pairs a run trains: the grids' product, or the one configured pair."""
-        return [(lr, epochs) for lr in self.lr_grid or (self.lr,) for epochs in self.epochs_grid or (self.epochs,)]
+        """The (lr, epochs) pairs a run trains: the grid's product."""
+        return [(lr, epochs) for lr in self.grid["lr"] for epochs in self.grid["epochs"]]
 
     @property
     def precision(self) -> str:
@@ -108,8 +113,8 @@ def setting_label(hyperparameters: dict[str, Any], defaults: dict[str, Any] | No
     if hyperparameters.get("teacher"):
         teacher = hyperparameters["teacher"]
         words.append(f"distilled from {teacher['model']}")
-        words += [f"{name} {short_value(teacher[key])}" for key, name in (("temperature", "temperature"),
-                                                                   ("weight", "soft weight"))
+        words += [f"{name} {short_value(teacher[key])}"
+                  for key, name in (("temperature", "temperature"), ("weight", "soft weight"))
                   if teacher.get(key) != SOFT_LABEL_DEFAULTS[key]]
     if hyperparameters.get("precision", "fp32") != "fp32":
         words.append(hyperparameters["precision"])

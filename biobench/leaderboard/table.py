@@ -132,12 +132,10 @@ def _row(model: str, runs: pd.DataFrame, tasks: tuple[str, ...], families: dict[
          profiles: dict) -> Row:
     cells = {}
     for task in tasks:
-        scores = 100 * runs.loc[runs["task"] == task, "score"]
         mine = runs[runs["task"] == task]
-        cells[task] = Cell(mean=float(scores.mean()) if len(scores) else None,
-                           std=float(scores.std()) if len(scores) > 1 else None, runs=len(scores),
-                           below=int((mine["above"] == False).sum()),  # noqa: E712 (None: not known)
-                           collapsed=int((mine["collapsed"] == True).sum()))  # noqa: E712
+        cells[task] = _summary(100 * mine["score"],
+                               below=int((mine["above"] == False).sum()),  # noqa: E712 (None: not known)
+                               collapsed=int((mine["collapsed"] == True).sum()))  # noqa: E712
     family_means = {family: _mean([cells[task].mean for task in members]) for family, members in families.items()}
     first = runs.iloc[0]
     recursions = runs["recursions"].dropna()
@@ -155,16 +153,14 @@ def _row(model: str, runs: pd.DataFrame, tasks: tuple[str, ...], families: dict[
         blurb=_mean(list(family_means.values())),
         seeds=tuple(sorted(int(seed) for seed in runs["seed"].unique())),
         efficiency=_efficiency(profile) if profile else None,
-        retention=_retention(runs),
+        retention=_summary(100 * runs["retention"].dropna()) if runs["retention"].notna().any() else None,
     )
 
 
-def _retention(runs: pd.DataFrame) -> Cell | None:
-    """Mean ± sample std over the row's task-distilled runs of each one's score over its teacher's (x100)."""
-    ratios = 100 * runs["retention"].dropna() if "retention" in runs else pd.Series(dtype=float)
-    if not len(ratios):
-        return None
-    return Cell(float(ratios.mean()), float(ratios.std()) if len(ratios) > 1 else None, len(ratios))
+def _summary(values: pd.Series, **marks: int) -> Cell:
+    """Mean, sample std (from two values) and count of ``values``."""
+    return Cell(float(values.mean()) if len(values) else None, float(values.std()) if len(values) > 1 else None,
+                len(values), **marks)
 
 
 def _guides(frame: pd.DataFrame, tasks: tuple[str, ...], families: dict[str, tuple[str, ...]]) -> tuple[Row, ...]:
