@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from biobench.families.base import Features, Metric, Trivial
+from biobench.families.base import PAD_MULTIPLE, Features, Metric, Trivial
 from biobench.records import SpanQuestionRecord
 
 MODEL_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -65,7 +65,7 @@ class ExtractiveQaFamily:
     def collator(self, tokenizer):
         from transformers import DataCollatorWithPadding
 
-        return DataCollatorWithPadding(tokenizer)
+        return DataCollatorWithPadding(tokenizer, pad_to_multiple_of=PAD_MULTIPLE)
 
     def reduce_logits(self, logits):
         """Start and end logits stacked as (batch, tokens, 2)."""

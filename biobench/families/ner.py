@@ -11,7 +11,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from biobench.families.base import Features, Metric, Trivial, check_declared_labels, classification_head_options
+from biobench.families.base import (
+    PAD_MULTIPLE, Features, Metric, Trivial, check_declared_labels, classification_head_options,
+)
 from biobench.records import NerRecord
 
 IGNORE = -100
@@ -49,7 +51,7 @@ class NerFamily:
     def collator(self, tokenizer):
         from transformers import DataCollatorForTokenClassification
 
-        return DataCollatorForTokenClassification(tokenizer)
+        return DataCollatorForTokenClassification(tokenizer, pad_to_multiple_of=PAD_MULTIPLE)
 
     def reduce_logits(self, logits):
         """Keep only the arg-max label per token: evaluation then holds ints, not logits."""

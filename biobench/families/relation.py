@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from biobench.families.base import Features, Metric
+from biobench.families.base import PAD_MULTIPLE, Features, Metric
 from biobench.families.entity_markers import MarkerIds, marked_pair_text, pair_tokens
 from biobench.families.sequence import SequenceFamily
 from biobench.records import NO_RELATION, RelationRecord
@@ -172,7 +172,7 @@ class MarkedPairCollator:
     def __init__(self, tokenizer):
         from transformers import DataCollatorWithPadding
 
-        self.padding = DataCollatorWithPadding(tokenizer)
+        self.padding = DataCollatorWithPadding(tokenizer, pad_to_multiple_of=PAD_MULTIPLE)
         self.left = tokenizer.padding_side == "left"
 
     def __call__(self, features: list[dict]) -> dict:

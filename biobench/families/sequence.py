@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from biobench.families.base import Features, Trivial, check_declared_labels, classification_head_options
+from biobench.families.base import PAD_MULTIPLE, Features, Trivial, check_declared_labels, classification_head_options
 
 
 class SequenceFamily(ABC):
@@ -40,7 +40,7 @@ class SequenceFamily(ABC):
     def collator(self, tokenizer):
         from transformers import DataCollatorWithPadding
 
-        return DataCollatorWithPadding(tokenizer)
+        return DataCollatorWithPadding(tokenizer, pad_to_multiple_of=PAD_MULTIPLE)
 
     def reduce_logits(self, logits):
         return logits.argmax(dim=-1)

@@ -8,6 +8,7 @@ from torch import nn
 
 from biobench.errors import BiobenchError
 from biobench.models.cards import ModelCard
+from biobench.models.dropout import use_fast_dropout
 from biobench.models.heads import HEAD_CLASSES
 from biobench.models.loading import ParameterCounts, count_parameters, load_tokenizer
 from biobench.models.variant import Variant
@@ -48,6 +49,7 @@ def build_task_model(card: ModelCard, family, labels: list[str], variant: Varian
         kind.prepare_adapter_tuning(model)
     elif variant.tuning == "lora":
         model = add_lora(model)
+    use_fast_dropout(model)
     return model
 
 
