@@ -36,17 +36,15 @@ from biobench.setting import TrainingConfig
 BATCH_SIZE = 16
 
 
-def batches(model_name: str, examples: int, multiple: int | None) -> list[dict]:
-    task = load_task("ncbi-disease")
-    tokenizer = load_tokenizer(model_cards()[model_name])
-    labels = task.family.label_names(task.records("train"), task.spec.labels)
+def batches(task, labels: list[str], tokenizer, examples: int) -> dict[int | None, list[dict]]:
+    """The length-grouped training batches, padded to their longest input (key None) and to PAD_MULTIPLE."""
     features = task.family.featurize(task.records("train")[:examples], tokenizer, 128,
                                      {label: i for i, label in enumerate(labels)}).inputs
     order = list(LengthGroupedSampler(BATCH_SIZE, lengths=[len(f["input_ids"]) for f in features],
                                       generator=torch.Generator().manual_seed(1)))
-    collate = DataCollatorForTokenClassification(tokenizer, pad_to_multiple_of=multiple)
-    return [collate([features[i] for i in order[start:start + BATCH_SIZE]])
-            for start in range(0, len(order), BATCH_SIZE)]
+    groups = [[features[i] for i in order[start:start + BATCH_SIZE]] for start in range(0, len(order), BATCH_SIZE)]
+    return {multiple: [DataCollatorForTokenClassification(tokenizer, pad_to_multiple_of=multiple)(group)
+                       for group in groups] for multiple in (None, PAD_MULTIPLE)}
 
 
 def plain_dropout(model: nn.Module) -> nn.Module:
@@ -114,7 +112,8 @@ def main() -> None:
     transformers.set_seed(1)
     fast_model = build_task_model(card, task.family, labels, TrainingConfig(1, 1, 5e-5, BATCH_SIZE, 128).variant)
     plain_model = plain_dropout(fast_model)
-    exact, padded = batches(args.model, args.examples, None), batches(args.model, args.examples, PAD_MULTIPLE)
+    collated = batches(task, labels, load_tokenizer(card), args.examples)
+    exact, padded = collated[None], collated[PAD_MULTIPLE]
     tokens = sum(b["input_ids"].numel() for b in padded) / sum(b["input_ids"].numel() for b in exact)
     print(f"tokens processed, padded to a multiple of {PAD_MULTIPLE} / to the longest input: {tokens:.3f}")
 

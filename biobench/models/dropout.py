@@ -38,18 +38,23 @@ def fast_dropout(inputs: torch.Tensor, p: float) -> torch.Tensor:
     return inputs * scale.view(inputs.shape).to(inputs.dtype)
 
 
+def _drops_on_cpu(training: bool, p: float, inputs: torch.Tensor) -> bool:
+    """Whether a dropout of ``p`` applies here with the cheaper mask: training, something to drop, a CPU."""
+    return training and p > 0.0 and inputs.device.type == "cpu"
+
+
 class FastDropout(nn.Dropout):
     """``nn.Dropout`` drawing its mask with :func:`fast_dropout` on a CPU in training."""
 
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
-        if not self.training or self.inplace or inputs.device.type != "cpu":
+        if self.inplace or not _drops_on_cpu(self.training, self.p, inputs):
             return super().forward(inputs)
         return fast_dropout(inputs, self.p)
 
 
 def eager_attention(module, query, key, value, attention_mask, scaling=None, dropout=0.0, **kwargs):
     """transformers' eager attention of BERT-style encoders, the probabilities dropped with :func:`fast_dropout`."""
-    if not module.training or dropout == 0.0 or query.device.type != "cpu":
+    if not _drops_on_cpu(module.training, dropout, query):
         return eager_attention_forward(module, query, key, value, attention_mask, scaling, dropout, **kwargs)
     if scaling is None:
         scaling = query.size(-1) ** -0.5
@@ -62,7 +67,7 @@ def eager_attention(module, query, key, value, attention_mask, scaling=None, dro
 
 def sdpa_attention(module, query, key, value, attention_mask, dropout=0.0, scaling=None, **kwargs):
     """SDPA, except in CPU training with attention dropout, where SDPA's own dropout path is eager anyway."""
-    if not module.training or dropout == 0.0 or query.device.type != "cpu":
+    if not _drops_on_cpu(module.training, dropout, query):
         return sdpa_attention_forward(module, query, key, value, attention_mask, dropout, scaling, **kwargs)
     if attention_mask is not None and attention_mask.dtype == torch.bool:
         attention_mask = torch.zeros(attention_mask.shape, dtype=query.dtype).masked_fill(
