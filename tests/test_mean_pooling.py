@@ -91,7 +91,7 @@ def test_cli_refuses_bad_pooling(tiny_bert, ncbi_slice, tmp_path, extra, message
 
 def _planned(pooling: str, model: str = "minilm-l6", task: str = "biosses"):
     overrides = Overrides(max_length=256, max_train_examples=1000, variant=Variant(precision="fp32", head=pooling))
-    root = ROOT / "leaderboards" / "blurb-lite" / "results"
+    root = ROOT / "leaderboards" / "blurb-lite" / "smoke" / "results"
     (planned,) = plan([model_cards()[model]], [load_task(task, [])], [1], overrides, ResultStore(root))
     return planned
 

@@ -56,9 +56,9 @@ def test_token_level_tasks_have_no_head_to_name():
 
 
 def test_results_written_with_an_explicit_mean_head_keep_their_label():
-    """Schema 1 (leaderboards/blurb-lite): made with --pooling mean, when [CLS] was every model's default."""
-    saved = json.loads((ROOT / "leaderboards" / "blurb-lite" / "results" / "minilm-l6+mean-pooling" / "biosses"
-                        / "seed-1.json").read_text())
+    """Schema 1 (leaderboards/blurb-lite/smoke): made with --pooling mean, when [CLS] was every model's default."""
+    smoke = ROOT / "leaderboards" / "blurb-lite" / "smoke" / "results"
+    saved = json.loads((smoke / "minilm-l6+mean-pooling" / "biosses" / "seed-1.json").read_text())
     assert upgraded(saved)["setting"]["label"] == ["mean pooling", "1,000 train examples"]
 
 

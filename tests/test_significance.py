@@ -21,16 +21,16 @@ RESAMPLES = 2000
 REAL_PAIRS = {
     "ner": ("minialbert/results/minilm-l6/ncbi-disease/seed-1.json",
             "minialbert/results/minilm-l6/ncbi-disease/seed-2.json"),
-    "relation": ("blurb-lite/results/minilm-l6/gad/fold-1/seed-1.json",
-                 "blurb-lite/results/minilm-l6+mean-pooling/gad/fold-1/seed-1.json"),
-    "pair": ("blurb-lite/results/minilm-l6/nli4ct/seed-1.json",
-             "blurb-lite/results/minilm-l6+mean-pooling/nli4ct/seed-1.json"),
-    "classification": ("blurb-lite/results/minilm-l6/hoc/seed-1.json",
-                       "blurb-lite/results/minilm-l6+mean-pooling/hoc/seed-1.json"),
-    "qa": ("blurb-lite/results/minilm-l6/pubmedqa/seed-1.json", None),
-    "extractive-qa": ("blurb-lite/results/minilm-l6/covid-qa/seed-1.json", None),
-    "similarity": ("blurb-lite/results/minilm-l6/biosses/seed-1.json",
-                   "blurb-lite/results/minilm-l6+mean-pooling/biosses/seed-1.json"),
+    "relation": ("blurb-lite/smoke/results/minilm-l6/gad/fold-1/seed-1.json",
+                 "blurb-lite/smoke/results/minilm-l6+mean-pooling/gad/fold-1/seed-1.json"),
+    "pair": ("blurb-lite/smoke/results/minilm-l6/nli4ct/seed-1.json",
+             "blurb-lite/smoke/results/minilm-l6+mean-pooling/nli4ct/seed-1.json"),
+    "classification": ("blurb-lite/smoke/results/minilm-l6/hoc/seed-1.json",
+                       "blurb-lite/smoke/results/minilm-l6+mean-pooling/hoc/seed-1.json"),
+    "qa": ("blurb-lite/smoke/results/minilm-l6/pubmedqa/seed-1.json", None),
+    "extractive-qa": ("blurb-lite/smoke/results/minilm-l6/covid-qa/seed-1.json", None),
+    "similarity": ("blurb-lite/smoke/results/minilm-l6/biosses/seed-1.json",
+                   "blurb-lite/smoke/results/minilm-l6+mean-pooling/biosses/seed-1.json"),
 }
 
 

@@ -11,7 +11,7 @@ from biobench.results import read_results
 from . import parse
 
 ROOT = Path(__file__).resolve().parents[2]
-FOLDERS = ["quick", "minialbert", "blurb-lite", "minialbert/init-ablation", "minialbert/retention"]
+FOLDERS = ["quick", "minialbert", "blurb-lite", "blurb-lite/smoke", "minialbert/init-ablation", "minialbert/retention"]
 
 
 @pytest.mark.parametrize("folder", FOLDERS)
