@@ -8,6 +8,7 @@ import torch
 from biobench.benchmark import Overrides, plan
 from biobench.catalog import load_task, model_cards
 from biobench.errors import BiobenchError
+from biobench.plugin import Task
 from biobench.families.ner import NER
 from biobench.models.build import build_task_model
 from biobench.models.cards import ModelCard, resolve_model
@@ -41,14 +42,19 @@ def test_shards_split_the_matrix_without_overlap(tiny, ncbi_slice):
 @pytest.mark.parametrize(("fixture", "overrides"), [
     ("minilm-l6-biosses-cls-schema1.json",
      {"epochs": 20, "batch_size": 8, "max_length": 256, "max_train_examples": 1000,
-      "variant": Variant(head="cls", precision="fp32")}),
+      "variant": Variant(head="cls", precision="fp32"), "task_defaults": {"warmup_ratio": 0.0}}),
     ("minilm-l6-ncbi-adapters-schema1.json",
      {"max_train_examples": 2000, "epochs": 3,  # the task's default then
       "variant": Variant(tuning="adapters", precision="fp32")}),
 ])
 def test_results_written_before_settings_keep_their_hash(fixture, overrides):
+    """The same setting gives the same hash (the task's defaults then, where they have changed since)."""
     saved = json.loads((FIXTURES / fixture).read_text())
     task = load_task(saved["task"]["name"])
+    overrides = dict(overrides)
+    if then := overrides.pop("task_defaults", None):
+        spec = task.spec.model_copy(update={"hyperparameters": task.spec.hyperparameters.model_copy(update=then)})
+        task = Task(spec, task.folder, task.fold)
     (run,) = _plan([model_cards()["minilm-l6"]], [task], seeds=[saved["seed"]], **overrides)
     assert run.config_hash == saved["config_hash"]
 
