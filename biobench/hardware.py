@@ -15,30 +15,29 @@ PACKAGES = ("biobench", "torch", "transformers", "accelerate", "datasets", "seqe
 
 
 @lru_cache(maxsize=1)
-def _cpu_flags() -> set[str]:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("flags"):
-                    return set(line.split(":", 1)[1].split())
-    except OSError:
-        pass
-    return set()
+def cpu_flags() -> set[str]:
+    """The instruction-set flags /proc/cpuinfo lists (empty where it does not exist)."""
+    return set(_cpuinfo("flags").split())
 
 
 def resolve_precision(requested: str) -> str:
-    """``auto`` is bf16 autocast where it pays (a bf16 GPU, or a CPU with AMX), else fp32.
-
-    CPUs with only AVX-512 BF16 run bf16 training slower than fp32 (measured in
-    BENCHMARKS.md), so they stay in fp32.
-    """
+    """``auto`` is bf16 autocast where it pays (a bf16 GPU, or a CPU it was measured faster on), else fp32."""
     if requested == "fp16" and not torch.cuda.is_available():
         raise BiobenchError("--precision fp16 needs a CUDA GPU; on this machine use fp32 or bf16")
     if requested != "auto":
         return requested
     if torch.cuda.is_available():
         return "bf16" if torch.cuda.is_bf16_supported() else "fp32"
-    return "bf16" if "amx_bf16" in _cpu_flags() else "fp32"
+    return "bf16" if _cpu_trains_bf16_faster() else "fp32"
+
+
+def _cpu_trains_bf16_faster() -> bool:
+    """AMX tiles, or AVX512-BF16 on an AMD core (BENCHMARKS.md, "Precision on a CPU").
+
+    An Intel core with AVX512-BF16 but no AMX trained slower in bf16 than in fp32, so it stays fp32.
+    """
+    flags = cpu_flags()
+    return "amx_bf16" in flags or ("avx512_bf16" in flags and _cpuinfo("vendor_id") == "AuthenticAMD")
 
 
 def describe() -> dict:
@@ -63,11 +62,17 @@ def package_versions() -> dict[str, str]:
 
 
 def _cpu_name() -> str:
+    return _cpuinfo("model name") or platform.processor()
+
+
+def _cpuinfo(field: str) -> str:
+    """The first value of ``field`` in /proc/cpuinfo, or "" where there is none."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as handle:
             for line in handle:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
+                name, _, value = line.partition(":")
+                if name.strip() == field:
+                    return value.strip()
     except OSError:
         pass
-    return platform.processor()
+    return ""
