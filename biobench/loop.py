@@ -212,7 +212,8 @@ def _featurize(task, records, tokenizer, config, labels, split, progress) -> Fea
         counts = task.family.feature_counts(records, features)
         progress.note(f"{task.name}/{split}: " + ", ".join(f"{count:,} {what}" for what, count in counts.items()))
     if split != "train":  # evaluation in length order wastes no padding; origins keep the mapping
-        order = sorted(range(len(features.inputs)), key=lambda i: len(features.inputs[i]["input_ids"]))
+        tokens = features.token_counts()
+        order = sorted(range(len(features.inputs)), key=tokens.__getitem__)
         features = Features([features.inputs[i] for i in order], [features.origins[i] for i in order])
     return features
 
@@ -279,6 +280,7 @@ def build_trainer(task: Task, model, data: Prepared, config: TrainingConfig, wor
         callbacks=[ProgressCallback(progress, task.name, main), *tracking.trainer_callbacks()],
     )
     trainer.remove_callback(PrinterCallback)  # progress goes through ``progress`` only
+    trainer.token_counts = data.features["train"].token_counts()
     trainer.validation_history = validation_history
     trainer.soft_labels = soft_labels
     return trainer
@@ -309,6 +311,7 @@ def _timed_ordered_trainer_class():
             super().__init__(*args, **kwargs)
             self.seconds = {"validation": 0.0, "checkpoint": 0.0}
             self.soft_labels = None
+            self.token_counts: list[int] = []
 
         def _set_signature_columns_if_needed(self):
             super()._set_signature_columns_if_needed()
@@ -323,6 +326,16 @@ def _timed_ordered_trainer_class():
             weight = self.soft_labels.weight
             loss = (1 - weight) * outputs.loss + weight * self.soft_labels.loss(outputs, inputs, index)
             return (loss, outputs) if return_outputs else loss
+
+        def _get_train_sampler(self, train_dataset=None):
+            """Batches grouped by tokens, not by ``len(input_ids)`` (a document's is its count of windows)."""
+            dataset = train_dataset if train_dataset is not None else self.train_dataset
+            if self.args.train_sampling_strategy != "group_by_length" or len(dataset) != len(self.token_counts):
+                return super()._get_train_sampler(train_dataset)
+            from transformers.trainer_pt_utils import LengthGroupedSampler
+
+            size = self.args.train_batch_size * self.args.gradient_accumulation_steps
+            return LengthGroupedSampler(size, lengths=self.token_counts)
 
         def _get_eval_sampler(self, eval_dataset):
             return SequentialSampler(eval_dataset)  # the stock one shuffles under group_by_length

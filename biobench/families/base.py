@@ -97,6 +97,11 @@ class Features:
     inputs: list[dict[str, list[int]]]
     origins: list[Any] = field(default_factory=list)
 
+    def token_counts(self) -> list[int]:
+        """Tokens per input: its ``input_ids``, or all its windows' where an input is a document of windows."""
+        return [sum(map(len, ids)) if ids and isinstance(ids[0], list) else len(ids)
+                for ids in (inputs["input_ids"] for inputs in self.inputs)]
+
 
 @dataclass(frozen=True)
 class Trivial:

@@ -128,3 +128,21 @@ def test_built_in_document_tasks_give_the_relation_family_s_pairs(task):
     assert DOCUMENT_RELATION.special_tokens(records) == sorted(f"[{end}E:{kind}]" for kind in types
                                                                for end in ("", "/"))
     assert RELATION.label_names(records, loaded.spec.labels) == loaded.spec.labels
+
+
+def test_documents_are_batched_by_tokens_not_by_their_count_of_windows(tmp_path):
+    from datasets import Dataset
+    from transformers import TrainingArguments
+
+    from biobench.families.base import Features
+    from biobench.loop import _timed_ordered_trainer_class
+
+    lengths = [10, 500, 12, 480, 11, 490, 9, 510]
+    features = Features([{"input_ids": [[1] * n], "labels": [0]} for n in lengths])  # one window each
+    assert features.token_counts() == lengths
+    arguments = TrainingArguments(output_dir=str(tmp_path), per_device_train_batch_size=2, use_cpu=True,
+                                  train_sampling_strategy="group_by_length", report_to=[])
+    trainer = _timed_ordered_trainer_class()(model=torch.nn.Linear(1, 1), args=arguments,
+                                             train_dataset=Dataset.from_list(features.inputs))
+    trainer.token_counts = features.token_counts()
+    assert trainer._get_train_sampler().lengths == lengths  # transformers' own would group by windows: all 1
