@@ -60,7 +60,7 @@ def run(
     )] = None,
     precision: Annotated[Precision, typer.Option(
         help="Autocast precision; fp16 for GPUs without bf16. auto: bf16 where it is faster (a bf16 GPU, a CPU with "
-        "AMX), else fp32.",
+        "AMX, an AMD CPU with AVX512-BF16), else fp32.",
     )] = "auto",
     adapter_tuning: Annotated[bool, typer.Option(
         "--adapter-tuning",
