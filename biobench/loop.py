@@ -30,6 +30,7 @@ from biobench.distillation.soft_labels import INDEX, SoftLabels, indexed_collato
 from biobench.errors import BiobenchError, DataError
 from biobench.families.base import Features
 from biobench.feature_cache import cached_features, feature_key
+from biobench.hardware import keep_freed_memory
 from biobench.models.build import build_task_model, load_task_tokenizer
 from biobench.models.cards import ModelCard
 from biobench.models.loading import ParameterCounts, count_parameters
@@ -94,6 +95,7 @@ def fine_tune_and_evaluate(
     the kept model's own (a teacher's soft labels for a student).
     """
     started = time.perf_counter()
+    keep_freed_memory()
     data = prepare(task, card, config, progress)
     if soft_labels is not None:
         check_soft_labels(soft_labels, data.features["train"], card)

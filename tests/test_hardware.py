@@ -18,3 +18,9 @@ def test_auto_on_a_cpu(monkeypatch, flags, vendor, expected):
     monkeypatch.setattr(hardware, "_cpuinfo", lambda field: {"vendor_id": vendor}.get(field, ""))
     assert hardware.resolve_precision("auto") == expected
     assert hardware.resolve_precision("fp32") == "fp32"
+
+
+def test_glibc_is_told_to_keep_freed_memory():
+    import platform
+
+    assert hardware.keep_freed_memory() is (platform.system() == "Linux" and platform.libc_ver()[0] == "glibc")
