@@ -35,9 +35,8 @@ def zeroing_ms(size: tuple[int, int] = (30522, 384), repeats: int = 50) -> float
 
 
 def child(model_name: str, examples: int, keep: bool) -> dict:
-    import torch
     import transformers
-    from training_step import batches
+    from training_step import batches, seconds_per_step
 
     from biobench.catalog import load_task, model_cards
     from biobench.families.base import PAD_MULTIPLE
@@ -55,18 +54,8 @@ def child(model_name: str, examples: int, keep: bool) -> dict:
     transformers.set_seed(1)
     model = build_task_model(card, task.family, labels, TrainingConfig(1, 1, 5e-5, 16, 128).variant).train()
     data = batches(task, labels, load_tokenizer(card), examples)[PAD_MULTIPLE]
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5, fused=True)
-    for _ in range(2):
-        start = time.perf_counter()
-        for batch in data:
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=precision == "bf16"):
-                loss = model(**batch).loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            optimizer.zero_grad()
-    seconds = time.perf_counter() - start
-    return {"ms": seconds / len(data) * 1e3, "steps": len(data), "precision": precision, "zeros_ms": zeroing_ms(),
+    return {"ms": seconds_per_step(model, data, precision) * 1e3, "steps": len(data), "precision": precision,
+            "zeros_ms": zeroing_ms(),
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
