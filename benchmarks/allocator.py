@@ -52,7 +52,7 @@ def child(model_name: str, examples: int, keep: bool) -> dict:
     card, task = model_cards()[model_name], load_task("ncbi-disease")
     labels = task.family.label_names(task.records("train"), task.spec.labels)
     transformers.set_seed(1)
-    model = build_task_model(card, task.family, labels, TrainingConfig(1, 1, 5e-5, 16, 128).variant).train()
+    model = build_task_model(card, task.family, labels, TrainingConfig(1, 1, 5e-5, 16, 128).variant)
     data = batches(task, labels, load_tokenizer(card), examples)[PAD_MULTIPLE]
     return {"ms": seconds_per_step(model, data, precision) * 1e3, "steps": len(data), "precision": precision,
             "zeros_ms": zeroing_ms(),
